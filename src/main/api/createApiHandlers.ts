@@ -1,0 +1,37 @@
+import type { WorkbenchHandlers } from '@shared/api/workbenchApi'
+import type { Workbench } from '../app/Workbench'
+
+/**
+ * Maps the API contract onto the services. Handlers receive input already validated against the contract's
+ * schemas (see dispatchCall) and hold no logic of their own.
+ */
+export function createApiHandlers(workbench: Workbench): WorkbenchHandlers {
+  return {
+    app: {
+      info: () => workbench.info()
+    },
+    datasets: {
+      list: () => workbench.datasets.list(),
+      import: (input) => {
+        const options = {
+          name: input.name,
+          format: input.format,
+          skipBadLines: input.skipBadLines,
+          ...(input.split ? { split: input.split } : {}),
+          ...(input.benchmark ? { benchmark: input.benchmark } : {}),
+          ...(input.mapping ? { mapping: input.mapping } : {})
+        }
+        if (input.source.kind === 'dataFolder') return workbench.datasets.importFromDataFolder(input.source.relativePath, options)
+        const bytes = Buffer.from(input.source.contentBase64, 'base64')
+        return workbench.datasets.importBytes(bytes, input.source.fileName, options)
+      },
+      questions: (input) => workbench.datasets.questions(input),
+      remove: (input) => ({ removed: workbench.datasets.remove(input.datasetId) }),
+      dataFolder: () => workbench.datasets.listDataFolder()
+    },
+    jobs: {
+      list: () => workbench.jobs.list(),
+      cancel: (input) => ({ cancelled: workbench.jobs.cancel(input.jobId) })
+    }
+  }
+}

@@ -1,0 +1,75 @@
+import { availableParallelism } from 'node:os'
+import type { AppInfo } from '@shared/api/schemas/app'
+import type { WorkbenchHandlers } from '@shared/api/workbenchApi'
+import { DatasetRepository } from '../adapters/db/DatasetRepository'
+import { WorkbenchDatabase } from '../adapters/db/WorkbenchDatabase'
+import { DataFolder } from '../adapters/fs/DataFolder'
+import { createApiHandlers } from '../api/createApiHandlers'
+import { DatasetService } from '../services/DatasetService'
+import { EventBus } from '../services/EventBus'
+import { JobManager } from '../services/JobManager'
+import { resolveDataFolder } from './resolvePaths'
+import { workbenchVersion } from './version'
+
+export interface WorkbenchOptions {
+  /** The SQLite file; created if missing. */
+  databasePath: string
+  /** Folder of JSONL data sets offered for import. Defaults to MALT_DATA_DIR, else ../shared/data if present. */
+  dataFolder?: string | null
+  /** Which transport serves this workbench; shown in `app.info`. */
+  transport: AppInfo['transport']
+  /** better-sqlite3 addon for a non-Node runtime (the desktop app's Electron build). */
+  nativeBinding?: string
+}
+
+/**
+ * The composition root: adapters → services → API handlers. The Electron main process, `malt serve` and the CLI
+ * each open one Workbench and put their transport in front of `handlers`; nothing else wires services.
+ */
+export class Workbench {
+  readonly events = new EventBus()
+  readonly jobs: JobManager
+  readonly datasets: DatasetService
+  readonly handlers: WorkbenchHandlers
+  private disposed = false
+
+  private constructor(
+    readonly store: WorkbenchDatabase,
+    readonly dataFolder: DataFolder,
+    readonly options: WorkbenchOptions
+  ) {
+    this.jobs = new JobManager(this.events)
+    this.datasets = new DatasetService(store, new DatasetRepository(store), dataFolder, this.events)
+    this.handlers = createApiHandlers(this)
+  }
+
+  static open(options: WorkbenchOptions): Workbench {
+    const store = WorkbenchDatabase.open(options.databasePath, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {})
+    const dataFolder = new DataFolder(options.dataFolder === undefined ? resolveDataFolder() : options.dataFolder)
+    return new Workbench(store, dataFolder, options)
+  }
+
+  info(): AppInfo {
+    return {
+      version: workbenchVersion,
+      transport: this.options.transport,
+      databasePath: this.store.path,
+      schemaVersion: this.store.schemaVersion,
+      dataFolder: this.dataFolder.root,
+      platform: `${process.platform}-${process.arch}`,
+      nodeVersion: process.versions.node,
+      cpuCount: availableParallelism()
+    }
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return
+    this.disposed = true
+    await this.jobs.cancelAll()
+    this.store.close()
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.dispose()
+  }
+}

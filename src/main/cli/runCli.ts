@@ -1,0 +1,42 @@
+import { Command, CommanderError } from 'commander'
+import { AppError, formatErrorLocation, serializeError } from '@shared/errors'
+import type { CliIo } from './CliIo'
+import { registerCommands } from './registerCommands'
+
+/**
+ * Builds the `malt` program and runs it. Returns the exit code instead of exiting, so tests can run the CLI
+ * in-process. Every failure ends as exactly one line on stderr: `error: <message>`.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const program = new Command('malt')
+    .description('MALT Workbench: multi-agent LLM training (generator, verifier, refiner) on a local GGUF model')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text)
+    })
+  registerCommands(program, io)
+
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' })
+    return 0
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version are "errors" to commander; they already printed what they had to.
+      return error.exitCode
+    }
+    io.err(`error: ${describeError(error)}`)
+    return 1
+  }
+}
+
+export function describeError(error: unknown): string {
+  const serialized = serializeError(error)
+  const where = formatErrorLocation(serialized.location)
+  const message = serialized.message.replace(/\s*\n\s*/g, ' ')
+  if (!where || message.includes(where)) return message
+  return `${where}: ${message}`
+}
+
+export { AppError }

@@ -1,0 +1,176 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { request } from 'node:http'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import { Workbench } from '../../../src/main/app/Workbench'
+import { WorkbenchServer } from '../../../src/main/serve/WorkbenchServer'
+import type { WorkbenchEvent } from '../../../src/shared/api/events'
+import { workbenchEventSchema } from '../../../src/shared/api/events'
+import { getProcedure } from '../../../src/shared/api/procedure'
+import { workbenchApiSpec, workbenchMethodIds } from '../../../src/shared/api/workbenchApi'
+import type { WorkbenchMethodId } from '../../../src/shared/api/workbenchApi'
+import { makeTempDir, sharedDataDir, sharedDataFile } from '../../support/paths'
+
+/**
+ * The API contract over the serve-mode transport: every method of the contract answers over HTTP with output that
+ * matches its schema. The sample table must name every method, so a method added to the contract without being
+ * exercised here fails this test.
+ */
+const samples: Record<WorkbenchMethodId, unknown> = {
+  'app.info': undefined,
+  'datasets.list': undefined,
+  'datasets.import': {
+    name: 'gsm8k',
+    format: 'gsm8k',
+    source: { kind: 'upload', fileName: 'test.jsonl', contentBase64: readFileSync(sharedDataFile('gsm8k/test.jsonl')).toString('base64') }
+  },
+  'datasets.questions': { datasetId: 1, offset: 0, limit: 5 },
+  'datasets.dataFolder': undefined,
+  'datasets.remove': { datasetId: 1 },
+  'jobs.list': undefined,
+  'jobs.cancel': { jobId: 'none-1' }
+}
+const order: WorkbenchMethodId[] = ['datasets.import', ...workbenchMethodIds.filter((id) => id !== 'datasets.import' && id !== 'datasets.remove'), 'datasets.remove']
+
+describe('serve mode', () => {
+  let temp: ReturnType<typeof makeTempDir>
+  let workbench: Workbench
+  let server: WorkbenchServer
+  let base: string
+
+  beforeAll(async () => {
+    temp = makeTempDir()
+    const rendererDir = join(temp.dir, 'renderer')
+    mkdirSync(join(rendererDir, 'assets'), { recursive: true })
+    writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>MALT Workbench</title>')
+    writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log(1)')
+    workbench = Workbench.open({ databasePath: join(temp.dir, 'w.sqlite'), dataFolder: sharedDataDir(), transport: 'serve' })
+    server = await WorkbenchServer.start(workbench, { port: 0, rendererDir })
+    base = `http://127.0.0.1:${server.port}`
+  })
+  afterAll(async () => {
+    await server.close()
+    await workbench.dispose()
+    temp.cleanup()
+  })
+
+  const call = async (method: string, input: unknown, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${base}/api/${method}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body: input === undefined ? '' : JSON.stringify(input)
+    })
+    return { status: response.status, body: (await response.json()) as { ok: boolean; result?: unknown; error?: { code: string; message: string; location?: unknown } } }
+  }
+
+  it('the sample table covers every method of the contract', () => {
+    expect(Object.keys(samples).sort()).toEqual([...workbenchMethodIds].sort())
+  })
+
+  it('every method answers over HTTP with output matching its schema', async () => {
+    for (const method of order) {
+      const { status, body } = await call(method, samples[method])
+      expect(body.error, method).toBeUndefined()
+      expect(status, method).toBe(200)
+      const parsed = getProcedure(workbenchApiSpec, method)!.output.safeParse(body.result)
+      expect(parsed.success, `${method}: ${parsed.success ? '' : parsed.error.message}`).toBe(true)
+    }
+    const info = await call('app.info', undefined)
+    expect(info.body.result).toMatchObject({ transport: 'serve', schemaVersion: expect.any(Number) })
+  })
+
+  it('refuses a payload of the wrong shape with the field named, before any service runs', async () => {
+    const { status, body } = await call('datasets.questions', { datasetId: 'one', offset: 0, limit: 5 })
+    expect(status).toBe(400)
+    expect(body.error).toMatchObject({ code: 'invalid_input', location: { field: 'datasetId' } })
+    const bad = await call('datasets.import', { name: 'x', format: 'gsm8k', source: { kind: 'path', path: '/etc/passwd' } })
+    expect(bad.status).toBe(400)
+    expect(bad.body.error?.code).toBe('invalid_input')
+    const unknown = await call('datasets.drop', {})
+    expect(unknown.status).toBe(404)
+  })
+
+  it('carries service errors with their code and location', async () => {
+    const content = Buffer.from(`${JSON.stringify({ question: 'q', answer: '#### 1' })}\n{"question": 2}\n`).toString('base64')
+    const { status, body } = await call('datasets.import', { name: 'bad', format: 'gsm8k', source: { kind: 'upload', fileName: 'bad.jsonl', contentBase64: content } })
+    expect(status).toBe(400)
+    expect(body.error).toMatchObject({ code: 'bad_file', location: { file: 'bad.jsonl', line: 2, field: 'question' } })
+  })
+
+  it('streams events over the WebSocket', async () => {
+    const socket = new WebSocket(`ws://127.0.0.1:${server.port}/events`)
+    const events: WorkbenchEvent[] = []
+    socket.on('message', (data) => events.push(workbenchEventSchema.parse(JSON.parse(String(data)))))
+    await new Promise((resolve, reject) => {
+      socket.once('open', resolve)
+      socket.once('error', reject)
+    })
+    await call('datasets.import', { name: 'csqa', format: 'csqa', source: { kind: 'dataFolder', relativePath: 'csqa/dev_rand_split.jsonl' } })
+    await expect.poll(() => events.some((event) => event.type === 'store.changed' && event.collection === 'datasets')).toBe(true)
+    socket.close()
+  })
+
+  it('serves the renderer with a strict CSP and falls back to the app shell for routes', async () => {
+    const page = await fetch(`${base}/runs/3`)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('MALT Workbench')
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'")
+    const asset = await fetch(`${base}/assets/app.js`)
+    expect(asset.headers.get('content-type')).toContain('text/javascript')
+    const escape = await fetch(`${base}/..%2f..%2fw.sqlite`)
+    expect(await escape.text()).not.toContain('SQLite format')
+  })
+
+  it('refuses requests from other origins, non-JSON posts and foreign host names', async () => {
+    expect((await call('datasets.list', undefined, { Origin: 'https://evil.example' })).status).toBe(401)
+    const form = await fetch(`${base}/api/datasets.list`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: '' })
+    expect(form.status).toBe(400)
+    // fetch() cannot forge a Host header; a DNS-rebinding page would arrive with its own domain name in it.
+    const rebound = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port: server.port, path: '/api/datasets.list', method: 'POST', headers: { Host: 'rebound.example', 'Content-Type': 'application/json' } },
+        (response) => {
+          response.resume()
+          resolve(response.statusCode ?? 0)
+        }
+      )
+      req.on('error', reject)
+      req.end()
+    })
+    expect(rebound).toBe(401)
+    const socket = new WebSocket(`ws://127.0.0.1:${server.port}/events`, { headers: { Origin: 'https://evil.example' } })
+    const refused = await new Promise<boolean>((resolve) => {
+      socket.once('open', () => resolve(false))
+      socket.once('error', () => resolve(true))
+      socket.once('unexpected-response', () => resolve(true))
+    })
+    expect(refused).toBe(true)
+  })
+})
+
+describe('serve mode beyond loopback', () => {
+  it('refuses to bind to a network address without a token', async () => {
+    const temp = makeTempDir()
+    mkdirSync(join(temp.dir, 'r'))
+    writeFileSync(join(temp.dir, 'r', 'index.html'), '<!doctype html>')
+    const workbench = Workbench.open({ databasePath: join(temp.dir, 'w.sqlite'), dataFolder: null, transport: 'serve' })
+    try {
+      await expect(WorkbenchServer.start(workbench, { host: '0.0.0.0', port: 0, rendererDir: join(temp.dir, 'r') })).rejects.toMatchObject({
+        code: 'invalid_input',
+        message: expect.stringMatching(/token/)
+      })
+      const server = await WorkbenchServer.start(workbench, { host: '0.0.0.0', port: 0, rendererDir: join(temp.dir, 'r'), token: 's3cret' })
+      const url = `http://127.0.0.1:${server.port}/api/datasets.list`
+      const post = (headers: Record<string, string>) => fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: '' })
+      expect((await post({})).status).toBe(401)
+      expect((await post({ Authorization: 'Bearer wrong!' })).status).toBe(401)
+      expect((await post({ Authorization: 'Bearer s3cret' })).status).toBe(200)
+      expect(server.url).toContain('?token=s3cret')
+      await server.close()
+    } finally {
+      await workbench.dispose()
+      temp.cleanup()
+    }
+  })
+})

@@ -1,0 +1,74 @@
+import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { existsSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Browser } from 'playwright-core'
+import { chromium } from 'playwright-core'
+import { ensureRendererBuilt } from '../../src/main/adapters/build/ensureRendererBuilt'
+import { repoRoot, testOutputDir } from './paths'
+
+export const chromiumPath = process.env.MALT_CHROMIUM ?? '/usr/bin/chromium'
+
+/** Debian's Chromium, headless. Missing Chromium fails the test with the command that installs it. */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(`Chromium not found at ${chromiumPath}: install it with 'apt-get install chromium' (or set MALT_CHROMIUM)`)
+  }
+  return chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+  })
+}
+
+export interface ServeProcess {
+  url: string
+  child: ChildProcess
+  output(): string
+  stop(): Promise<number | null>
+}
+
+/** Runs the real `malt serve` (as `npm run malt -- serve` would) on a free port and waits for its URL. */
+export async function startServe(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
+  await ensureRendererBuilt(repoRoot, () => undefined)
+  const tsx = join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs')
+  const child = spawn(process.execPath, [tsx, '--tsconfig', 'tsconfig.node.json', 'src/main/cli/main.ts', 'serve', '--port', '0', ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let output = ''
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`malt serve did not start within 60 s:\n${output}`)), 60_000)
+    const check = () => {
+      const match = /at (http:\/\/\S+)/.exec(output)
+      if (match) {
+        clearTimeout(timer)
+        resolve(match[1]!)
+      }
+    }
+    child.stdout!.on('data', check)
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`malt serve exited with ${code}:\n${output}`))
+    })
+  })
+  return {
+    url,
+    child,
+    output: () => output,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode)
+        child.once('exit', (code) => resolve(code))
+        child.kill('SIGTERM')
+      })
+  }
+}
+
+export function screenshotPath(name: string): string {
+  mkdirSync(testOutputDir, { recursive: true })
+  return join(testOutputDir, `${name}.png`)
+}
