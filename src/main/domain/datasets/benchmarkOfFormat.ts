@@ -1,10 +1,9 @@
-import type { z } from 'zod'
-import type { benchmarkSchema } from '@shared/api/schemas/common'
 import type { DatasetFormat } from '@shared/api/schemas/datasets'
+import type { Benchmark } from '../grading/benchmarks'
+
+export type { Benchmark }
 
 /** How answers of a dataset are graded: GSM-Symbolic grades like GSM8K; generic JSONL says or is guessed. */
-export type Benchmark = z.infer<typeof benchmarkSchema>
-
 export function benchmarkOfFormat(format: DatasetFormat): Benchmark | undefined {
   switch (format) {
     case 'gsm8k':
