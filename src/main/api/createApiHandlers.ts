@@ -32,6 +32,33 @@ export function createApiHandlers(workbench: Workbench): WorkbenchHandlers {
     jobs: {
       list: () => workbench.jobs.list(),
       cancel: (input) => ({ cancelled: workbench.jobs.cancel(input.jobId) })
+    },
+    prompts: {
+      list: (input) => workbench.prompts.list(input),
+      save: (input) => workbench.prompts.save(input),
+      validate: (input) => workbench.prompts.validate(input)
+    },
+    runs: {
+      list: () => workbench.runs.list(),
+      get: (input) => workbench.runs.get(input.runId),
+      create: (input) => workbench.runs.create(input),
+      resume: (input) => {
+        workbench.runs.start(input.runId)
+        return workbench.runs.summary(input.runId)
+      },
+      pause: (input) => ({ paused: workbench.runs.pause(input.runId) }),
+      questions: (input) => workbench.runs.questions(input.runId, input.filter, input.offset, input.limit),
+      tree: (input) => workbench.runs.tree(input.runId, input.questionId, input.credit),
+      node: (input) => workbench.runs.node(input.nodeId),
+      analysis: (input) => workbench.runs.analysis(input.runId, input.credit),
+      exportData: (input) => {
+        const lines = [...workbench.runs.exportLines(input.runId, input.what, input.role, input.credit)]
+        return {
+          fileName: workbench.runs.exportFileName(input.runId, input.what, input.role),
+          lines: lines.length,
+          content: lines.length === 0 ? '' : `${lines.join('\n')}\n`
+        }
+      }
     }
   }
 }

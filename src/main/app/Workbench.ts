@@ -2,12 +2,20 @@ import { availableParallelism } from 'node:os'
 import type { AppInfo } from '@shared/api/schemas/app'
 import type { WorkbenchHandlers } from '@shared/api/workbenchApi'
 import { DatasetRepository } from '../adapters/db/DatasetRepository'
+import { AdapterRepository } from '../adapters/db/AdapterRepository'
+import { PromptTemplateRepository } from '../adapters/db/PromptTemplateRepository'
+import { RunRepository } from '../adapters/db/RunRepository'
+import { SettingsRepository } from '../adapters/db/SettingsRepository'
 import { WorkbenchDatabase } from '../adapters/db/WorkbenchDatabase'
 import { DataFolder } from '../adapters/fs/DataFolder'
 import { createApiHandlers } from '../api/createApiHandlers'
 import { DatasetService } from '../services/DatasetService'
 import { EventBus } from '../services/EventBus'
 import { JobManager } from '../services/JobManager'
+import type { AgentHost } from '../services/ports/AgentHost'
+import { PromptService } from '../services/PromptService'
+import { TreeSearchService } from '../services/TreeSearchService'
+import { createLlamaAgentHost } from './createLlamaAgentHost'
 import { resolveDataFolder } from './resolvePaths'
 import { workbenchVersion } from './version'
 
@@ -20,6 +28,8 @@ export interface WorkbenchOptions {
   transport: AppInfo['transport']
   /** better-sqlite3 addon for a non-Node runtime (the desktop app's Electron build). */
   nativeBinding?: string
+  /** Where role agents come from. Defaults to node-llama-cpp on this machine, loaded on first use. */
+  agentHost?: AgentHost
 }
 
 /**
@@ -30,6 +40,11 @@ export class Workbench {
   readonly events = new EventBus()
   readonly jobs: JobManager
   readonly datasets: DatasetService
+  readonly prompts: PromptService
+  readonly runs: TreeSearchService
+  readonly settings: SettingsRepository
+  readonly adapters: AdapterRepository
+  readonly agentHost: AgentHost
   readonly handlers: WorkbenchHandlers
   private disposed = false
 
@@ -40,6 +55,22 @@ export class Workbench {
   ) {
     this.jobs = new JobManager(this.events)
     this.datasets = new DatasetService(store, new DatasetRepository(store), dataFolder, this.events)
+    this.prompts = new PromptService(new PromptTemplateRepository(store), this.events)
+    this.settings = new SettingsRepository(store)
+    this.adapters = new AdapterRepository(store)
+    this.agentHost = options.agentHost ?? createLlamaAgentHost()
+    const datasetRepository = new DatasetRepository(store)
+    this.runs = new TreeSearchService(
+      store,
+      new RunRepository(store),
+      datasetRepository,
+      this.prompts,
+      this.adapters,
+      this.settings,
+      this.agentHost,
+      this.jobs,
+      this.events
+    )
     this.handlers = createApiHandlers(this)
   }
 
@@ -66,6 +97,7 @@ export class Workbench {
     if (this.disposed) return
     this.disposed = true
     await this.jobs.cancelAll()
+    await this.agentHost.dispose()
     this.store.close()
   }
 

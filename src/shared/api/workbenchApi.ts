@@ -4,6 +4,8 @@ import type { WorkbenchEvents } from './events'
 import { appApi } from './schemas/app'
 import { datasetsApi } from './schemas/datasets'
 import { jobsApi } from './schemas/jobs'
+import { promptsApi } from './schemas/prompts'
+import { runsApi } from './schemas/runs'
 
 /**
  * The one API contract of the workbench. The desktop renderer reaches it over IPC, a browser over HTTP and
@@ -13,7 +15,9 @@ import { jobsApi } from './schemas/jobs'
 export const workbenchApiSpec = {
   app: appApi,
   datasets: datasetsApi,
-  jobs: jobsApi
+  jobs: jobsApi,
+  prompts: promptsApi,
+  runs: runsApi
 } as const
 
 export type WorkbenchApiSpec = typeof workbenchApiSpec

@@ -10,7 +10,10 @@ import { workbenchEventSchema } from '../../../src/shared/api/events'
 import { getProcedure } from '../../../src/shared/api/procedure'
 import { workbenchApiSpec, workbenchMethodIds } from '../../../src/shared/api/workbenchApi'
 import type { WorkbenchMethodId } from '../../../src/shared/api/workbenchApi'
+import { tinyModelPath } from '../../support/models'
 import { makeTempDir, sharedDataDir, sharedDataFile } from '../../support/paths'
+
+const tinyModel = tinyModelPath()
 
 /**
  * The API contract over the serve-mode transport: every method of the contract answers over HTTP with output that
@@ -27,11 +30,27 @@ const samples: Record<WorkbenchMethodId, unknown> = {
   },
   'datasets.questions': { datasetId: 1, offset: 0, limit: 5 },
   'datasets.dataFolder': undefined,
-  'datasets.remove': { datasetId: 1 },
+  'datasets.remove': { datasetId: 2 },
   'jobs.list': undefined,
-  'jobs.cancel': { jobId: 'none-1' }
+  'jobs.cancel': { jobId: 'none-1' },
+  'prompts.list': { benchmark: 'gsm8k' },
+  'prompts.save': { benchmark: 'gsm8k', role: 'verifier', system: 'Check it.', user: 'Q: {{question}}\nA: {{generation}}' },
+  'prompts.validate': { benchmark: 'gsm8k', role: 'refiner', system: '', user: '{{question}} {{oops}}' },
+  // A real one-question run (n = 1, 3 nodes) on the tiny random model; created paused, resumed, then read back.
+  'runs.create': { datasetId: 1, split: 'test', limit: 1, branching: 1, sampling: { temperature: 0.3, topP: 1, maxTokens: 4 }, modelPath: tinyModel, start: false },
+  'runs.resume': { runId: 1 },
+  'runs.pause': { runId: 1 },
+  'runs.list': undefined,
+  'runs.get': { runId: 1 },
+  'runs.questions': { runId: 1, filter: 'all' },
+  'runs.tree': { runId: 1, questionId: 1 },
+  'runs.node': { nodeId: 1 },
+  'runs.analysis': { runId: 1 },
+  'runs.exportData': { runId: 1, what: 'dpo', role: 'refiner' }
 }
-const order: WorkbenchMethodId[] = ['datasets.import', ...workbenchMethodIds.filter((id) => id !== 'datasets.import' && id !== 'datasets.remove'), 'datasets.remove']
+const first: WorkbenchMethodId[] = ['datasets.import', 'runs.create', 'runs.resume']
+const last: WorkbenchMethodId[] = ['datasets.remove']
+const order: WorkbenchMethodId[] = [...first, ...workbenchMethodIds.filter((id) => !first.includes(id) && !last.includes(id)), ...last]
 
 describe('serve mode', () => {
   let temp: ReturnType<typeof makeTempDir>
@@ -69,13 +88,19 @@ describe('serve mode', () => {
   })
 
   it('every method answers over HTTP with output matching its schema', async () => {
+    // A second dataset that no run uses, for datasets.remove at the end.
+    expect((await call('datasets.import', { name: 'math500', format: 'math', source: { kind: 'dataFolder', relativePath: 'math/math500_test.jsonl' } })).status).toBe(200)
     for (const method of order) {
+      if (method === 'runs.pause') await workbench.runs.whenIdle(1)
       const { status, body } = await call(method, samples[method])
       expect(body.error, method).toBeUndefined()
       expect(status, method).toBe(200)
       const parsed = getProcedure(workbenchApiSpec, method)!.output.safeParse(body.result)
       expect(parsed.success, `${method}: ${parsed.success ? '' : parsed.error.message}`).toBe(true)
     }
+    const run = (await call('runs.get', { runId: 1 })).body.result as { status: string; nodeCount: number }
+    expect(run).toMatchObject({ status: 'completed', nodeCount: 3 })
+    expect((await call('datasets.list', undefined)).body.result).toHaveLength(1)
     const info = await call('app.info', undefined)
     expect(info.body.result).toMatchObject({ transport: 'serve', schemaVersion: expect.any(Number) })
   })

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
-import type { DataFolderEntry, DatasetFormat } from '@shared/api/schemas/datasets'
+import type { DataFolderEntry } from '@shared/api/schemas/datasets'
 import { AppError } from '@shared/errors'
-import { guessSplitFromFileName } from '../../domain/datasets/guessSplitFromFileName'
+import { guessDatasetOfPath } from '../../domain/datasets/guessDatasetOfPath'
 
 /**
  * A folder of JSONL data sets the user pointed the workbench at (by default ../shared/data next to the checkout, or
@@ -53,17 +53,3 @@ export class DataFolder {
   }
 }
 
-/** What a known file in the shared data folder most likely is. */
-function guessDatasetOfPath(relativePath: string): { suggestedFormat: DatasetFormat; suggestedName: string; suggestedSplit: string } {
-  const lower = relativePath.toLowerCase()
-  const suggestedSplit = guessSplitFromFileName(lower)
-  if (lower.includes('math500')) return { suggestedFormat: 'math', suggestedName: 'math500', suggestedSplit }
-  if (lower.includes('gsm_symbolic') || lower.includes('gsm-symbolic')) {
-    return { suggestedFormat: 'gsm-symbolic', suggestedName: 'gsm-symbolic', suggestedSplit: lower.includes('template') ? 'test' : suggestedSplit }
-  }
-  if (lower.includes('gsm8k')) return { suggestedFormat: 'gsm8k', suggestedName: 'gsm8k', suggestedSplit }
-  if (lower.includes('math')) return { suggestedFormat: 'math', suggestedName: 'math', suggestedSplit }
-  if (lower.includes('csqa') || lower.includes('commonsense')) return { suggestedFormat: 'csqa', suggestedName: 'csqa', suggestedSplit }
-  const base = relativePath.split('/').pop()?.replace(/\.jsonl$/, '') ?? 'dataset'
-  return { suggestedFormat: 'jsonl', suggestedName: base, suggestedSplit }
-}

@@ -34,6 +34,11 @@ export interface GenerationRequest {
   signal?: AbortSignal
   /** Streams each sample's text as it grows. */
   onDelta?: (sampleIndex: number, delta: string) => void
+  /**
+   * Called as soon as one sample is complete, before its siblings finish, so callers can store it at once and start
+   * work that depends on it (the tree search expands a node's children without waiting for the node's siblings).
+   */
+  onSampleDone?: (sampleIndex: number, result: GeneratedText) => void
 }
 
 export type StopReason = 'eos' | 'maxTokens' | 'abort' | 'stopTrigger'

@@ -48,6 +48,8 @@ export const m002Runs: Migration = {
         prompt_json TEXT NOT NULL,
         text TEXT NOT NULL,
         answer TEXT,
+        -- Whether the extracted answer matches the gold one (every role); for refiner leaves it is the reward.
+        correct INTEGER,
         reward INTEGER,
         seed INTEGER NOT NULL,
         stop_reason TEXT NOT NULL,
@@ -59,6 +61,7 @@ export const m002Runs: Migration = {
         UNIQUE (run_id, question_id, path)
       );
       CREATE INDEX tree_nodes_by_parent ON tree_nodes (parent_id);
+      CREATE INDEX tree_nodes_by_question ON tree_nodes (run_id, question_id);
 
       -- Preference pairs materialized for one credit-assignment setting (threshold, pooling, cap).
       CREATE TABLE pairs (

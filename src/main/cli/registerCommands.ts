@@ -1,0 +1,23 @@
+import type { Command } from 'commander'
+import type { CliIo } from './CliIo'
+import { registerDatasetsCommand } from './commands/datasetsCommand'
+import { registerExportCommand } from './commands/exportCommand'
+import { registerGenerateCommand } from './commands/generateCommand'
+import { registerGradeCommand } from './commands/gradeCommand'
+import { registerImportCommand } from './commands/importCommand'
+import { registerRunsCommand } from './commands/runsCommand'
+import { registerServeCommand } from './commands/serveCommand'
+
+/**
+ * Every `malt` subcommand registers here. Each lives in commands/<name>Command.ts and exports
+ * `register<Name>Command(program, io)`; the commands call the same services as the IPC and serve transports.
+ */
+export function registerCommands(program: Command, io: CliIo): void {
+  registerImportCommand(program, io)
+  registerDatasetsCommand(program, io)
+  registerServeCommand(program, io)
+  registerGenerateCommand(program, io)
+  registerRunsCommand(program, io)
+  registerExportCommand(program, io)
+  registerGradeCommand(program, io)
+}
