@@ -38,6 +38,19 @@ export function createApiHandlers(workbench: Workbench): WorkbenchHandlers {
       save: (input) => workbench.prompts.save(input),
       validate: (input) => workbench.prompts.validate(input)
     },
+    models: {
+      list: () => workbench.models.list(),
+      add: (input) => workbench.models.add(input.path, input.makeDefault),
+      setDefault: (input) => workbench.models.setDefault(input.id),
+      remove: (input) => ({ removed: workbench.models.remove(input.id) }),
+      backend: () => workbench.models.backend(),
+      engineSettings: () => workbench.models.engineSettings(),
+      saveEngineSettings: (input) => workbench.models.saveEngineSettings(input),
+      download: (input) => {
+        const { jobId, uri, directory } = workbench.models.download(input.uri)
+        return { jobId, uri, directory }
+      }
+    },
     runs: {
       list: () => workbench.runs.list(),
       get: (input) => workbench.runs.get(input.runId),

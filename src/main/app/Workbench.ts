@@ -1,10 +1,12 @@
-import { availableParallelism } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
 import type { AppInfo } from '@shared/api/schemas/app'
 import type { WorkbenchHandlers } from '@shared/api/workbenchApi'
 import { DatasetRepository } from '../adapters/db/DatasetRepository'
 import { AdapterRepository } from '../adapters/db/AdapterRepository'
 import { PromptTemplateRepository } from '../adapters/db/PromptTemplateRepository'
 import { RunRepository } from '../adapters/db/RunRepository'
+import { ModelRepository } from '../adapters/db/ModelRepository'
 import { SettingsRepository } from '../adapters/db/SettingsRepository'
 import { WorkbenchDatabase } from '../adapters/db/WorkbenchDatabase'
 import { DataFolder } from '../adapters/fs/DataFolder'
@@ -12,10 +14,12 @@ import { createApiHandlers } from '../api/createApiHandlers'
 import { DatasetService } from '../services/DatasetService'
 import { EventBus } from '../services/EventBus'
 import { JobManager } from '../services/JobManager'
+import { ModelService } from '../services/ModelService'
 import type { AgentHost } from '../services/ports/AgentHost'
+import type { ModelInspector } from '../services/ports/ModelInspector'
 import { PromptService } from '../services/PromptService'
 import { TreeSearchService } from '../services/TreeSearchService'
-import { createLlamaAgentHost } from './createLlamaAgentHost'
+import { createLlamaBackend } from './createLlamaBackend'
 import { resolveDataFolder } from './resolvePaths'
 import { workbenchVersion } from './version'
 
@@ -30,6 +34,10 @@ export interface WorkbenchOptions {
   nativeBinding?: string
   /** Where role agents come from. Defaults to node-llama-cpp on this machine, loaded on first use. */
   agentHost?: AgentHost
+  /** Where model facts and downloads come from. Defaults to node-llama-cpp's. */
+  modelInspector?: ModelInspector
+  /** Where downloaded models go. Defaults to `models/` beside the database. */
+  modelsDirectory?: string
 }
 
 /**
@@ -45,6 +53,7 @@ export class Workbench {
   readonly settings: SettingsRepository
   readonly adapters: AdapterRepository
   readonly agentHost: AgentHost
+  readonly models: ModelService
   readonly handlers: WorkbenchHandlers
   private disposed = false
 
@@ -58,7 +67,26 @@ export class Workbench {
     this.prompts = new PromptService(new PromptTemplateRepository(store), this.events)
     this.settings = new SettingsRepository(store)
     this.adapters = new AdapterRepository(store)
-    this.agentHost = options.agentHost ?? createLlamaAgentHost()
+    const engineSettings = () => this.models.engineSettings()
+    const llama = createLlamaBackend(() => {
+      const settings = engineSettings()
+      return {
+        gpu: settings.gpu,
+        gpuLayers: settings.gpuLayers,
+        sequencesPerRole: settings.sequencesPerRole,
+        contextSize: settings.contextSize,
+        ...(settings.maxThreads ? { maxThreads: settings.maxThreads } : {})
+      }
+    })
+    this.agentHost = options.agentHost ?? llama.agentHost
+    this.models = new ModelService(
+      new ModelRepository(store),
+      this.settings,
+      options.modelInspector ?? llama.inspector,
+      this.jobs,
+      this.events,
+      options.modelsDirectory ?? join(dirname(store.path === ':memory:' ? tmpdir() : store.path), 'models')
+    )
     const datasetRepository = new DatasetRepository(store)
     this.runs = new TreeSearchService(
       store,

@@ -4,6 +4,7 @@ import type { WorkbenchEvents } from './events'
 import { appApi } from './schemas/app'
 import { datasetsApi } from './schemas/datasets'
 import { jobsApi } from './schemas/jobs'
+import { modelsApi } from './schemas/models'
 import { promptsApi } from './schemas/prompts'
 import { runsApi } from './schemas/runs'
 
@@ -16,6 +17,7 @@ export const workbenchApiSpec = {
   app: appApi,
   datasets: datasetsApi,
   jobs: jobsApi,
+  models: modelsApi,
   prompts: promptsApi,
   runs: runsApi
 } as const

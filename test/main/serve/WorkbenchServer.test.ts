@@ -46,10 +46,19 @@ const samples: Record<WorkbenchMethodId, unknown> = {
   'runs.tree': { runId: 1, questionId: 1 },
   'runs.node': { nodeId: 1 },
   'runs.analysis': { runId: 1 },
-  'runs.exportData': { runId: 1, what: 'dpo', role: 'refiner' }
+  'runs.exportData': { runId: 1, what: 'dpo', role: 'refiner' },
+  'models.add': { path: tinyModel },
+  'models.list': undefined,
+  'models.setDefault': { id: 1 },
+  'models.backend': undefined,
+  'models.engineSettings': undefined,
+  'models.saveEngineSettings': { gpu: false, maxThreads: 1, gpuLayers: 0, sequencesPerRole: 4, contextSize: 1024 },
+  // Nothing can be downloaded here: the job starts, and fails or is cancelled on close; the call itself answers at once.
+  'models.download': { uri: 'hf:malt-workbench/does-not-exist:Q4_K_M' },
+  'models.remove': { id: 1 }
 }
-const first: WorkbenchMethodId[] = ['datasets.import', 'runs.create', 'runs.resume']
-const last: WorkbenchMethodId[] = ['datasets.remove']
+const first: WorkbenchMethodId[] = ['datasets.import', 'models.add', 'runs.create', 'runs.resume']
+const last: WorkbenchMethodId[] = ['datasets.remove', 'models.remove']
 const order: WorkbenchMethodId[] = [...first, ...workbenchMethodIds.filter((id) => !first.includes(id) && !last.includes(id)), ...last]
 
 describe('serve mode', () => {

@@ -1,0 +1,54 @@
+import { join } from 'node:path'
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium, screenshotPath, startServe } from '../support/browser'
+import type { ServeProcess } from '../support/browser'
+import { tinyModelPath } from '../support/models'
+import { makeTempDir } from '../support/paths'
+
+describe('Setup page in Chromium over serve mode', () => {
+  let temp: ReturnType<typeof makeTempDir>
+  let serve: ServeProcess
+  let browser: Browser
+
+  beforeAll(async () => {
+    temp = makeTempDir()
+    serve = await startServe(['--db', join(temp.dir, 'w.sqlite')])
+    browser = await launchChromium()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await serve?.stop()
+    temp?.cleanup()
+  })
+
+  it('adds a GGUF model, shows its facts and the backend, and reports a failed download', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
+    const errors: string[] = []
+    page.on('pageerror', (error) => errors.push(error.message))
+    await page.goto(`${serve.url}#/setup`)
+    await expect.poll(() => page.getByTestId('backend').innerText(), { timeout: 60_000 }).toMatch(/CPU, \d+ threads/)
+
+    await page.getByTestId('model-path').fill(tinyModelPath())
+    await page.getByTestId('model-add').click()
+    const facts = page.getByLabel('Model facts')
+    await expect.poll(() => facts.innerText(), { timeout: 60_000 }).toContain('llama')
+    const text = await facts.innerText()
+    expect(text).toMatch(/Context length\s+4,096 tokens/)
+    expect(text).toMatch(/from the GGUF/)
+    expect(text).toMatch(/CPU · \d+ threads/)
+    expect(await page.getByRole('radio', { name: /Use malt-tiny-llama/ }).isChecked()).toBe(true)
+
+    await page.getByTestId('model-path').fill('/nonexistent/model.gguf')
+    await page.getByTestId('model-add').click()
+    await expect.poll(() => page.getByRole('alert').first().innerText()).toContain('/nonexistent/model.gguf: no such file')
+
+    // No hub is reachable here: the first-run download must fail quickly and say why.
+    await page.getByTestId('model-download').click()
+    await expect.poll(() => page.locator('main').innerText(), { timeout: 60_000 }).toContain('Download failed')
+    expect(await page.locator('main').innerText()).toContain('cannot download hf:Qwen/Qwen2.5-1.5B-Instruct-GGUF:Q4_K_M')
+
+    await page.screenshot({ path: screenshotPath('setup-model'), fullPage: true })
+    expect(errors).toEqual([])
+  })
+})
