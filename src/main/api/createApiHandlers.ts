@@ -29,6 +29,35 @@ export function createApiHandlers(workbench: Workbench): WorkbenchHandlers {
       remove: (input) => ({ removed: workbench.datasets.remove(input.datasetId) }),
       dataFolder: () => workbench.datasets.listDataFolder()
     },
+    evaluations: {
+      configurations: (input) => workbench.evaluations.configurations(input ?? {}),
+      list: () => workbench.evaluations.list(),
+      get: (input) => workbench.evaluations.get(input.evaluationId),
+      create: (input) => workbench.evaluations.create(input),
+      resume: (input) => {
+        workbench.evaluations.start(input.evaluationId)
+        return workbench.evaluations.view(input.evaluationId)
+      },
+      pause: (input) => ({ paused: workbench.evaluations.pause(input.evaluationId) }),
+      remove: (input) => ({ removed: workbench.evaluations.remove(input.evaluationId) }),
+      results: (input) => workbench.evaluations.results(input.evaluationId, { recompute: input.recompute }),
+      items: (input) => workbench.evaluations.items(input.evaluationId, input.configurationId, input),
+      compare: (input) => ({
+        evaluationA: input.evaluationA,
+        evaluationB: input.evaluationB,
+        comparisons: workbench.evaluations.compare(input.evaluationA, input.evaluationB, input.pairs)
+      }),
+      exportTable: (input) => workbench.evaluations.exportTable(input.evaluationIds, input),
+      exportItems: (input) => {
+        const lines = [...workbench.evaluations.exportItemLines(input.evaluationId, input)]
+        return {
+          fileName: workbench.evaluations.exportItemsFileName(input.evaluationId, input.configurationIds),
+          lines: lines.length,
+          content: lines.length === 0 ? '' : `${lines.join('\n')}\n`
+        }
+      },
+      verifierComparison: (input) => workbench.evaluations.verifierComparison(input.evaluationId, input)
+    },
     jobs: {
       list: () => workbench.jobs.list(),
       cancel: (input) => ({ cancelled: workbench.jobs.cancel(input.jobId) })
@@ -50,6 +79,12 @@ export function createApiHandlers(workbench: Workbench): WorkbenchHandlers {
         const { jobId, uri, directory } = workbench.models.download(input.uri)
         return { jobId, uri, directory }
       }
+    },
+    playground: {
+      run: (input) => ({ sessionId: workbench.playground.run(input).sessionId }),
+      cancel: (input) => ({ cancelled: workbench.playground.cancel(input.sessionId) }),
+      history: (input) => workbench.playground.list(input.limit),
+      adapters: () => workbench.adapters.list().map((adapter) => ({ id: adapter.id, name: adapter.name, role: adapter.role, stage: adapter.stage, createdAt: adapter.createdAt }))
     },
     runs: {
       list: () => workbench.runs.list(),

@@ -3,18 +3,22 @@ import { dirname, join } from 'node:path'
 import type { AppInfo } from '@shared/api/schemas/app'
 import type { WorkbenchHandlers } from '@shared/api/workbenchApi'
 import { DatasetRepository } from '../adapters/db/DatasetRepository'
+import { EvaluationRepository } from '../adapters/db/EvaluationRepository'
 import { AdapterRepository } from '../adapters/db/AdapterRepository'
 import { PromptTemplateRepository } from '../adapters/db/PromptTemplateRepository'
 import { RunRepository } from '../adapters/db/RunRepository'
 import { ModelRepository } from '../adapters/db/ModelRepository'
+import { PlaygroundRepository } from '../adapters/db/PlaygroundRepository'
 import { SettingsRepository } from '../adapters/db/SettingsRepository'
 import { WorkbenchDatabase } from '../adapters/db/WorkbenchDatabase'
 import { DataFolder } from '../adapters/fs/DataFolder'
 import { createApiHandlers } from '../api/createApiHandlers'
 import { DatasetService } from '../services/DatasetService'
+import { EvaluationService } from '../services/EvaluationService'
 import { EventBus } from '../services/EventBus'
 import { JobManager } from '../services/JobManager'
 import { ModelService } from '../services/ModelService'
+import { PlaygroundService } from '../services/PlaygroundService'
 import type { AgentHost } from '../services/ports/AgentHost'
 import type { ModelInspector } from '../services/ports/ModelInspector'
 import { PromptService } from '../services/PromptService'
@@ -50,10 +54,12 @@ export class Workbench {
   readonly datasets: DatasetService
   readonly prompts: PromptService
   readonly runs: TreeSearchService
+  readonly evaluations: EvaluationService
   readonly settings: SettingsRepository
   readonly adapters: AdapterRepository
   readonly agentHost: AgentHost
   readonly models: ModelService
+  readonly playground: PlaygroundService
   readonly handlers: WorkbenchHandlers
   private disposed = false
 
@@ -87,10 +93,22 @@ export class Workbench {
       this.events,
       options.modelsDirectory ?? join(dirname(store.path === ':memory:' ? tmpdir() : store.path), 'models')
     )
+    this.playground = new PlaygroundService(this.agentHost, this.adapters, this.settings, new PlaygroundRepository(store), this.events)
     const datasetRepository = new DatasetRepository(store)
     this.runs = new TreeSearchService(
       store,
       new RunRepository(store),
+      datasetRepository,
+      this.prompts,
+      this.adapters,
+      this.settings,
+      this.agentHost,
+      this.jobs,
+      this.events
+    )
+    this.evaluations = new EvaluationService(
+      store,
+      new EvaluationRepository(store),
       datasetRepository,
       this.prompts,
       this.adapters,

@@ -16,6 +16,29 @@ export const workbenchEventSchema = z.discriminatedUnion('type', [
     jobId: z.string().optional()
   }),
   z.object({
+    type: z.literal('playground.delta'),
+    sessionId: z.string(),
+    lane: z.enum(['main', 'compare']),
+    stage: z.enum(['generator', 'verifier', 'refiner']),
+    delta: z.string()
+  }),
+  z.object({
+    type: z.literal('playground.stage'),
+    sessionId: z.string(),
+    lane: z.enum(['main', 'compare']),
+    stage: z.enum(['generator', 'verifier', 'refiner']),
+    status: z.enum(['started', 'done', 'failed']),
+    answer: z.string().nullable().optional(),
+    correct: z.boolean().nullable().optional(),
+    error: z.string().optional()
+  }),
+  z.object({
+    type: z.literal('playground.finished'),
+    sessionId: z.string(),
+    status: z.enum(['completed', 'failed', 'cancelled']),
+    error: z.string().optional()
+  }),
+  z.object({
     type: z.literal('store.changed'),
     /** Which collection changed: `datasets`, `runs`, `prompts`, `training`, `evaluations`, `adapters`, `models`. */
     collection: z.string()

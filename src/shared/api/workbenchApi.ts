@@ -3,8 +3,10 @@ import { listMethodIds } from './procedure'
 import type { WorkbenchEvents } from './events'
 import { appApi } from './schemas/app'
 import { datasetsApi } from './schemas/datasets'
+import { evaluationsApi } from './schemas/evaluations'
 import { jobsApi } from './schemas/jobs'
 import { modelsApi } from './schemas/models'
+import { playgroundApi } from './schemas/playground'
 import { promptsApi } from './schemas/prompts'
 import { runsApi } from './schemas/runs'
 
@@ -16,8 +18,10 @@ import { runsApi } from './schemas/runs'
 export const workbenchApiSpec = {
   app: appApi,
   datasets: datasetsApi,
+  evaluations: evaluationsApi,
   jobs: jobsApi,
   models: modelsApi,
+  playground: playgroundApi,
   prompts: promptsApi,
   runs: runsApi
 } as const

@@ -47,6 +47,30 @@ const samples: Record<WorkbenchMethodId, unknown> = {
   'runs.node': { nodeId: 1 },
   'runs.analysis': { runId: 1 },
   'runs.exportData': { runId: 1, what: 'dpo', role: 'refiner' },
+  // A real one-item evaluation (math500, 1 seed × 1 question, G → V → R: 3 units) on the tiny model, with a preset
+  // and a hand-written configuration; created paused, resumed, read back, removed at the end.
+  'evaluations.configurations': { ids: ['malt', 'sa'] },
+  'evaluations.create': {
+    datasetId: 1,
+    split: 'test',
+    configurations: ['sa', { id: 'gv_base', label: 'G + V (base)', pipeline: 'GV', adapters: { generator: 'base', verifier: 'base', refiner: 'base' }, votes: 1, answerFrom: 'verifier' }, 'ma'],
+    seeds: 1,
+    subsetSize: 1,
+    sampling: { temperature: 0.3, topP: 1, maxTokens: 4 },
+    modelPath: tinyModel,
+    start: false
+  },
+  'evaluations.resume': { evaluationId: 1 },
+  'evaluations.pause': { evaluationId: 1 },
+  'evaluations.list': undefined,
+  'evaluations.get': { evaluationId: 1 },
+  'evaluations.results': { evaluationId: 1, recompute: true },
+  'evaluations.items': { evaluationId: 1, configurationId: 'ma' },
+  'evaluations.compare': { evaluationA: 1, evaluationB: 1, pairs: [['sa', 'ma']] },
+  'evaluations.exportTable': { evaluationIds: [1], format: 'csv' },
+  'evaluations.exportItems': { evaluationId: 1 },
+  'evaluations.verifierComparison': { evaluationId: 1, trained: 'ma', untrained: 'ma' },
+  'evaluations.remove': { evaluationId: 1 },
   'models.add': { path: tinyModel },
   'models.list': undefined,
   'models.setDefault': { id: 1 },
@@ -55,10 +79,24 @@ const samples: Record<WorkbenchMethodId, unknown> = {
   'models.saveEngineSettings': { gpu: false, maxThreads: 1, gpuLayers: 0, sequencesPerRole: 4, contextSize: 1024 },
   // Nothing can be downloaded here: the job starts, and fails or is cancelled on close; the call itself answers at once.
   'models.download': { uri: 'hf:malt-workbench/does-not-exist:Q4_K_M' },
-  'models.remove': { id: 1 }
+  'models.remove': { id: 1 },
+  'playground.run': {
+    benchmark: 'gsm8k',
+    question: { text: 'What is 2 + 3?', gold: '5' },
+    templates: {
+      generator: { system: 'Solve it.', user: '{{question}}' },
+      verifier: { system: 'Check it.', user: '{{question}}\n{{generation}}' },
+      refiner: { system: 'Fix it.', user: '{{question}}\n{{generation}}\n{{verification}}' }
+    },
+    sampling: { temperature: 0.3, topP: 1, maxTokens: 4 },
+    modelPath: tinyModel
+  },
+  'playground.cancel': { sessionId: 'pg-none' },
+  'playground.history': { limit: 5 },
+  'playground.adapters': undefined
 }
-const first: WorkbenchMethodId[] = ['datasets.import', 'models.add', 'runs.create', 'runs.resume']
-const last: WorkbenchMethodId[] = ['datasets.remove', 'models.remove']
+const first: WorkbenchMethodId[] = ['datasets.import', 'models.add', 'runs.create', 'runs.resume', 'evaluations.create', 'evaluations.resume']
+const last: WorkbenchMethodId[] = ['evaluations.remove', 'datasets.remove', 'models.remove']
 const order: WorkbenchMethodId[] = [...first, ...workbenchMethodIds.filter((id) => !first.includes(id) && !last.includes(id)), ...last]
 
 describe('serve mode', () => {
@@ -101,6 +139,7 @@ describe('serve mode', () => {
     expect((await call('datasets.import', { name: 'math500', format: 'math', source: { kind: 'dataFolder', relativePath: 'math/math500_test.jsonl' } })).status).toBe(200)
     for (const method of order) {
       if (method === 'runs.pause') await workbench.runs.whenIdle(1)
+      if (method === 'evaluations.pause') await workbench.evaluations.whenIdle(1)
       const { status, body } = await call(method, samples[method])
       expect(body.error, method).toBeUndefined()
       expect(status, method).toBe(200)

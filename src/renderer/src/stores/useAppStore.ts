@@ -66,6 +66,9 @@ export const useAppStore = create<AppState>((set) => ({
           return { logs: [...state.logs.slice(-(maxLogs - 1)), { time: event.time, level: event.level, source: event.source, message: event.message }] }
         case 'store.changed':
           return { revisions: { ...state.revisions, [event.collection]: (state.revisions[event.collection] ?? 0) + 1 } }
+        default:
+          // Streams that one page follows itself (playground tokens) do not touch the app state.
+          return {}
       }
     })
 }))

@@ -3,6 +3,7 @@ import { m001Datasets } from './m001Datasets'
 import { m002Runs } from './m002Runs'
 import { m003Training } from './m003Training'
 import { m004Evaluations } from './m004Evaluations'
+import { m005Playground } from './m005Playground'
 
 /**
  * A schema change. Migrations run in order inside one transaction each, and `PRAGMA user_version` records the last
@@ -14,6 +15,6 @@ export interface Migration {
   up(db: BetterSqlite3.Database): void
 }
 
-export const migrations: readonly Migration[] = [m001Datasets, m002Runs, m003Training, m004Evaluations]
+export const migrations: readonly Migration[] = [m001Datasets, m002Runs, m003Training, m004Evaluations, m005Playground]
 
 export const latestSchemaVersion = migrations[migrations.length - 1]!.version
