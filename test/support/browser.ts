@@ -31,10 +31,11 @@ export interface ServeProcess {
 /** Runs the real `malt serve` (as `npm run malt -- serve` would) on a free port and waits for its URL. */
 export async function startServe(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
   await ensureRendererBuilt(repoRoot, () => undefined)
-  const tsx = join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs')
-  const child = spawn(process.execPath, [tsx, '--tsconfig', 'tsconfig.node.json', 'src/main/cli/main.ts', 'serve', '--port', '0', ...args], {
+  // `node --import tsx` rather than the tsx CLI: the CLI kills its child if the child takes more than a moment to
+  // acknowledge SIGTERM, which on a busy machine turned a clean shutdown into exit 143.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli/main.ts', 'serve', '--port', '0', ...args], {
     cwd: repoRoot,
-    env: { ...process.env, ...env },
+    env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.node.json', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let output = ''

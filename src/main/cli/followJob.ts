@@ -21,8 +21,10 @@ export async function followJob(workbench: Workbench, jobId: string, done: Promi
     io.err('\npausing… (the work done so far is kept)')
     workbench.jobs.cancel(jobId, { pause: true })
   }
-  process.once('SIGINT', onSignal)
-  process.once('SIGTERM', onSignal)
+  // `on`, not `once`: a listener that removed itself would leave node-llama-cpp's signal-exit as the only listener,
+  // which re-raises the signal and kills the process before the pause is stored.
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
   try {
     await done
   } finally {

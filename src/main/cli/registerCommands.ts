@@ -1,12 +1,15 @@
 import type { Command } from 'commander'
 import type { CliIo } from './CliIo'
 import { registerDatasetsCommand } from './commands/datasetsCommand'
+import { registerEvalCommand } from './commands/evalCommand'
+import { registerEvalsCommand } from './commands/evalsCommand'
 import { registerExportCommand } from './commands/exportCommand'
 import { registerGenerateCommand } from './commands/generateCommand'
 import { registerGradeCommand } from './commands/gradeCommand'
 import { registerImportCommand } from './commands/importCommand'
 import { registerRunsCommand } from './commands/runsCommand'
 import { registerServeCommand } from './commands/serveCommand'
+import { registerSymbolicCommand } from './commands/symbolicCommand'
 
 /**
  * Every `malt` subcommand registers here. Each lives in commands/<name>Command.ts and exports
@@ -20,4 +23,7 @@ export function registerCommands(program: Command, io: CliIo): void {
   registerRunsCommand(program, io)
   registerExportCommand(program, io)
   registerGradeCommand(program, io)
+  registerEvalCommand(program, io)
+  registerEvalsCommand(program, io)
+  registerSymbolicCommand(program, io)
 }

@@ -51,7 +51,8 @@ export class PlaygroundService {
     const adapterSpecs = { generator: spec(input.adapters.generator), verifier: spec(input.adapters.verifier), refiner: spec(input.adapters.refiner) }
     const compareSpec = input.compareVerifier ? spec(input.compareVerifier.adapterId) : undefined
 
-    const sessionId = `pg-${Date.now().toString(36)}-${this.nextSession++}`
+    const sessionId = input.sessionId ?? `pg-${Date.now().toString(36)}-${this.nextSession++}`
+    if (this.sessions.has(sessionId)) throw new AppError('conflict', `playground session ${sessionId} is already running`)
     const controller = new AbortController()
     this.sessions.set(sessionId, controller)
     const results: StageResult[] = []

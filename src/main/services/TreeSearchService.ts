@@ -221,8 +221,10 @@ export class TreeSearchService {
                 })
                 nodesDone++
                 completionTokens += node.output.completionTokens
-                correct[node.role].total++
-                if (node.correct) correct[node.role].correct++
+                if (node.role !== 'verifier' || node.answer !== null) {
+                  correct[node.role].total++
+                  if (node.correct) correct[node.role].correct++
+                }
                 report()
                 return id
               }

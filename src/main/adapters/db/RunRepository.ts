@@ -176,7 +176,10 @@ export class RunRepository {
       .prepare('SELECT question_id, count(*) AS n FROM tree_nodes WHERE run_id = ? GROUP BY question_id')
       .all(runId) as { question_id: number; n: number }[]
     const byRole = this.db
-      .prepare('SELECT role, sum(correct) AS correct, count(*) AS total FROM tree_nodes WHERE run_id = ? GROUP BY role')
+      // A verifier that states no answer of its own is not counted (the same rule as the run analysis).
+      .prepare(
+        "SELECT role, sum(correct) AS correct, count(*) AS total FROM tree_nodes WHERE run_id = ? AND (role != 'verifier' OR answer IS NOT NULL) GROUP BY role"
+      )
       .all(runId) as { role: Role; correct: number | null; total: number }[]
     const correctByRole: RunCounts['correctByRole'] = {
       generator: { correct: 0, total: 0 },

@@ -25,13 +25,18 @@ export function registerServeCommand(program: Command, io: CliIo): void {
         const server = await WorkbenchServer.start(workbench, { host: options.host, port, rendererDir, ...(token ? { token } : {}) })
         io.out(`MALT Workbench serving ${workbench.store.path} at ${server.url}`)
         io.err('press Ctrl+C to stop')
+        // `on`, not `once`: signal-exit (loaded with node-llama-cpp via proper-lockfile) re-raises a signal when its own
+        // listener is the only one left, which killed serve with 143 before it could close once a model had loaded.
+        let stop: () => void = () => undefined
         await new Promise<void>((resolve) => {
-          const stop = () => resolve()
-          process.once('SIGINT', stop)
-          process.once('SIGTERM', stop)
+          stop = () => resolve()
+          process.on('SIGINT', stop)
+          process.on('SIGTERM', stop)
         })
         io.err('stopping…')
         await server.close()
+        process.off('SIGINT', stop)
+        process.off('SIGTERM', stop)
       }, 'serve')
     })
 }

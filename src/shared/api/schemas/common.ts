@@ -11,3 +11,6 @@ export const pageSchema = z.object({
   offset: z.number().int().min(0).default(0),
   limit: z.number().int().min(1).max(1000).default(100)
 })
+
+export type Benchmark = z.infer<typeof benchmarkSchema>
+export type RoleName = z.infer<typeof roleSchema>

@@ -27,7 +27,15 @@ export const playgroundRunInputSchema = z.object({
   emptyVerification: z.boolean().default(false),
   /** Side by side: also send the same generation to a second verifier (null = untrained) and refine its critique. */
   compareVerifier: z.object({ adapterId: idSchema.nullable() }).optional(),
-  modelPath: z.string().min(1).optional()
+  modelPath: z.string().min(1).optional(),
+  /**
+   * Chosen by the client so it can match the streamed events even before this call returns (events and the reply
+   * travel on different channels). Defaults to one made by the service.
+   */
+  sessionId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{8,64}$/)
+    .optional()
 })
 export type PlaygroundRunInput = z.input<typeof playgroundRunInputSchema>
 

@@ -1,21 +1,40 @@
 import type { JSX } from 'react'
-import { Placeholder } from '../../components/Placeholder'
+import { useEffect, useState } from 'react'
+import { ErrorMessage } from '../../components/ErrorMessage'
+import { PageHeader } from '../../components/PageHeader'
+import { useAppStore } from '../../stores/useAppStore'
+import { useRunsStore } from '../../stores/useRunsStore'
+import { NewRunForm } from './NewRunForm'
+import { RunDetail } from './RunDetail'
+import { RunList } from './RunList'
 
 export function RunsPage(): JSX.Element {
+  const load = useRunsStore((state) => state.load)
+  const status = useRunsStore((state) => state.status)
+  const error = useRunsStore((state) => state.error)
+  const selected = useRunsStore((state) => state.runs.find((run) => run.id === state.selectedRunId) ?? null)
+  const revision = useAppStore((state) => state.revisions.runs ?? 0)
+  const [showForm, setShowForm] = useState(false)
+
+  useEffect(() => {
+    void load()
+  }, [load, revision])
+
   return (
-    <Placeholder
-      title="Runs"
-      subtitle="Tree-search data generation (Algorithm 1): n generations × n verifications × n refinements per question."
-      items={[
-        'Start, pause, cancel and resume generation runs; progress with nodes/s, tokens/s, ETA and running accuracy per stage.',
-        'A tree explorer: G → V → R with values, ✓/✗ labels, rewards and the preference pairs marked; click a node for its text and prompt.',
-        'Credit assignment recomputed for any threshold θ and global or local pooling.',
-        'Per-role SFT sets and DPO pairs with their counts, exported in TRL’s formats.'
-      ]}
-      cli={[
-        'npm run malt -- generate --model model.gguf --dataset gsm8k --split train --limit 100 --branching 3 --seed 0',
-        'npm run malt -- export --run 1 --what dpo --role verifier --out verifier-dpo.jsonl'
-      ]}
-    />
+    <div className="page runs-page">
+      <PageHeader
+        title="Runs"
+        subtitle="Tree-search data generation (Algorithm 1): n generations × n verifications × n refinements per question, credited by value iteration."
+        actions={
+          <button type="button" className="primary" onClick={() => setShowForm((shown) => !shown)} data-testid="new-run-toggle">
+            {showForm ? 'Close' : 'New run'}
+          </button>
+        }
+      />
+      {showForm && <NewRunForm onCreated={() => setShowForm(false)} />}
+      {status === 'error' && error && <ErrorMessage error={error} title="Could not load runs" />}
+      <RunList />
+      {selected ? <RunDetail key={selected.id} run={selected} /> : status === 'ready' && <p className="muted">Select a run to see its summary and trees.</p>}
+    </div>
   )
 }
