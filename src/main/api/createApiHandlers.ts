@@ -86,6 +86,19 @@ export function createApiHandlers(workbench: Workbench): WorkbenchHandlers {
       history: (input) => workbench.playground.list(input.limit),
       adapters: () => workbench.adapters.list().map((adapter) => ({ id: adapter.id, name: adapter.name, role: adapter.role, stage: adapter.stage, createdAt: adapter.createdAt }))
     },
+    training: {
+      environment: (input) => workbench.training.environment(input ?? {}),
+      setup: (input) => ({ jobId: workbench.training.setup(input ?? {}).jobId }),
+      jobs: (input) => workbench.training.list(input ?? {}),
+      plans: () => workbench.training.plans(),
+      get: (input) => workbench.training.get(input.jobId),
+      metrics: (input) => workbench.training.metrics(input.jobId),
+      enqueue: (input) => workbench.training.enqueue(input),
+      enqueuePreset: (input) => workbench.training.enqueuePreset(input),
+      start: (input) => workbench.training.start(input),
+      cancel: (input) => workbench.training.cancel(input),
+      adapters: (input) => workbench.training.adapterViews(input ?? {})
+    },
     runs: {
       list: () => workbench.runs.list(),
       get: (input) => workbench.runs.get(input.runId),

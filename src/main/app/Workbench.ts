@@ -10,8 +10,11 @@ import { RunRepository } from '../adapters/db/RunRepository'
 import { ModelRepository } from '../adapters/db/ModelRepository'
 import { PlaygroundRepository } from '../adapters/db/PlaygroundRepository'
 import { SettingsRepository } from '../adapters/db/SettingsRepository'
+import { TrainingRepository } from '../adapters/db/TrainingRepository'
 import { WorkbenchDatabase } from '../adapters/db/WorkbenchDatabase'
 import { DataFolder } from '../adapters/fs/DataFolder'
+import { PythonRunner } from '../adapters/python/PythonRunner'
+import { TrainingWorkspace } from '../adapters/python/TrainingWorkspace'
 import { createApiHandlers } from '../api/createApiHandlers'
 import { DatasetService } from '../services/DatasetService'
 import { EvaluationService } from '../services/EvaluationService'
@@ -21,10 +24,13 @@ import { ModelService } from '../services/ModelService'
 import { PlaygroundService } from '../services/PlaygroundService'
 import type { AgentHost } from '../services/ports/AgentHost'
 import type { ModelInspector } from '../services/ports/ModelInspector'
+import type { TrainingRunner } from '../services/ports/TrainingRunner'
 import { PromptService } from '../services/PromptService'
+import { TrainingService } from '../services/TrainingService'
+import type { TrainingServiceOptions } from '../services/TrainingService'
 import { TreeSearchService } from '../services/TreeSearchService'
 import { createLlamaBackend } from './createLlamaBackend'
-import { resolveDataFolder } from './resolvePaths'
+import { resolveAppRoot, resolveDataFolder } from './resolvePaths'
 import { workbenchVersion } from './version'
 
 export interface WorkbenchOptions {
@@ -42,6 +48,12 @@ export interface WorkbenchOptions {
   modelInspector?: ModelInspector
   /** Where downloaded models go. Defaults to `models/` beside the database. */
   modelsDirectory?: string
+  /** The training runner. Defaults to the bundled Python runner (resources/python, its venv per MALT_PYTHON_VENV). */
+  trainingRunner?: TrainingRunner
+  /** Where training jobs keep their data, logs and adapters. Defaults to `training/` beside the database. */
+  trainingDirectory?: string
+  /** Queue liveness timings (tests shorten them). */
+  training?: TrainingServiceOptions
 }
 
 /**
@@ -60,6 +72,7 @@ export class Workbench {
   readonly agentHost: AgentHost
   readonly models: ModelService
   readonly playground: PlaygroundService
+  readonly training: TrainingService
   readonly handlers: WorkbenchHandlers
   private disposed = false
 
@@ -117,6 +130,20 @@ export class Workbench {
       this.jobs,
       this.events
     )
+    const appRoot = resolveAppRoot()
+    const besideDatabase = (name: string) => join(dirname(store.path === ':memory:' ? join(tmpdir(), 'malt-workbench', 'x') : store.path), name)
+    this.training = new TrainingService(
+      new TrainingRepository(store),
+      new RunRepository(store),
+      this.runs,
+      this.adapters,
+      options.trainingRunner ??
+        new PythonRunner({ pythonDir: join(appRoot, 'resources', 'python'), setupScript: join(appRoot, 'scripts', 'setup-python.sh') }),
+      new TrainingWorkspace(options.trainingDirectory ?? besideDatabase('training')),
+      this.jobs,
+      this.events,
+      options.training
+    )
     this.handlers = createApiHandlers(this)
   }
 
@@ -142,6 +169,7 @@ export class Workbench {
   async dispose(): Promise<void> {
     if (this.disposed) return
     this.disposed = true
+    await this.training.dispose()
     await this.jobs.cancelAll()
     await this.agentHost.dispose()
     this.store.close()

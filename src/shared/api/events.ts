@@ -39,6 +39,13 @@ export const workbenchEventSchema = z.discriminatedUnion('type', [
     error: z.string().optional()
   }),
   z.object({
+    /** One logged training step (trl's names: loss, rewards/margins, perf/tokens_per_second…), for live curves. */
+    type: z.literal('training.metrics'),
+    jobId: z.number().int(),
+    step: z.number().int(),
+    values: z.record(z.string(), z.number().nullable())
+  }),
+  z.object({
     type: z.literal('store.changed'),
     /** Which collection changed: `datasets`, `runs`, `prompts`, `training`, `evaluations`, `adapters`, `models`. */
     collection: z.string()

@@ -9,6 +9,7 @@ import { modelsApi } from './schemas/models'
 import { playgroundApi } from './schemas/playground'
 import { promptsApi } from './schemas/prompts'
 import { runsApi } from './schemas/runs'
+import { trainingApi } from './schemas/training'
 
 /**
  * The one API contract of the workbench. The desktop renderer reaches it over IPC, a browser over HTTP and
@@ -23,7 +24,8 @@ export const workbenchApiSpec = {
   models: modelsApi,
   playground: playgroundApi,
   prompts: promptsApi,
-  runs: runsApi
+  runs: runsApi,
+  training: trainingApi
 } as const
 
 export type WorkbenchApiSpec = typeof workbenchApiSpec

@@ -11,6 +11,7 @@ import { getProcedure } from '../../../src/shared/api/procedure'
 import { workbenchApiSpec, workbenchMethodIds } from '../../../src/shared/api/workbenchApi'
 import type { WorkbenchMethodId } from '../../../src/shared/api/workbenchApi'
 import { tinyModelPath } from '../../support/models'
+import { seedRun } from '../../support/seedRun'
 import { makeTempDir, sharedDataDir, sharedDataFile } from '../../support/paths'
 
 const tinyModel = tinyModelPath()
@@ -30,7 +31,8 @@ const samples: Record<WorkbenchMethodId, unknown> = {
   },
   'datasets.questions': { datasetId: 1, offset: 0, limit: 5 },
   'datasets.dataFolder': undefined,
-  'datasets.remove': { datasetId: 2 },
+  // Dataset 3 (CommonsenseQA), imported just before this call, is used by no run or evaluation.
+  'datasets.remove': { datasetId: 3 },
   'jobs.list': undefined,
   'jobs.cancel': { jobId: 'none-1' },
   'prompts.list': { benchmark: 'gsm8k' },
@@ -93,9 +95,22 @@ const samples: Record<WorkbenchMethodId, unknown> = {
   },
   'playground.cancel': { sessionId: 'pg-none' },
   'playground.history': { limit: 5 },
-  'playground.adapters': undefined
+  'playground.adapters': undefined,
+  'training.environment': { refresh: true },
+  'training.setup': { checkOnly: true },
+  'training.jobs': undefined,
+  'training.plans': undefined,
+  // Run 1 (tiny model, 3 nodes) has no correct output, so every STaR step is held as skipped: nothing trains.
+  'training.enqueuePreset': { runId: 1, preset: 'star', continueOnFailure: true, start: false },
+  // Run 2 is a seeded GSM8K run with labelled outputs (test/support/seedRun.ts), seeded just before this call.
+  'training.enqueue': { runId: 2, role: 'generator', stage: 'sft', options: { baseModelPath: tinyModel, maxSteps: 1 }, start: false },
+  'training.get': { jobId: 4 },
+  'training.metrics': { jobId: 4 },
+  'training.start': { planId: 1 },
+  'training.cancel': { planId: 1 },
+  'training.adapters': { role: 'verifier' }
 }
-const first: WorkbenchMethodId[] = ['datasets.import', 'models.add', 'runs.create', 'runs.resume', 'evaluations.create', 'evaluations.resume']
+const first: WorkbenchMethodId[] = ['datasets.import', 'models.add', 'runs.create', 'runs.resume', 'evaluations.create', 'evaluations.resume', 'training.enqueuePreset', 'training.enqueue']
 const last: WorkbenchMethodId[] = ['evaluations.remove', 'datasets.remove', 'models.remove']
 const order: WorkbenchMethodId[] = [...first, ...workbenchMethodIds.filter((id) => !first.includes(id) && !last.includes(id)), ...last]
 
@@ -135,11 +150,18 @@ describe('serve mode', () => {
   })
 
   it('every method answers over HTTP with output matching its schema', async () => {
-    // A second dataset that no run uses, for datasets.remove at the end.
     expect((await call('datasets.import', { name: 'math500', format: 'math', source: { kind: 'dataFolder', relativePath: 'math/math500_test.jsonl' } })).status).toBe(200)
     for (const method of order) {
       if (method === 'runs.pause') await workbench.runs.whenIdle(1)
       if (method === 'evaluations.pause') await workbench.evaluations.whenIdle(1)
+      if (method === 'datasets.remove') {
+        const csqa = await call('datasets.import', { name: 'csqa', format: 'csqa', source: { kind: 'dataFolder', relativePath: 'csqa/dev_rand_split.jsonl' } })
+        expect((csqa.body.result as { datasetId: number }).datasetId).toBe(3)
+      }
+      if (method === 'training.enqueue') {
+        const seeded = await seedRun({ databasePath: join(temp.dir, 'w.sqlite'), limit: 2, branching: 2 })
+        expect(seeded.runId).toBe(2)
+      }
       const { status, body } = await call(method, samples[method])
       expect(body.error, method).toBeUndefined()
       expect(status, method).toBe(200)
@@ -148,7 +170,7 @@ describe('serve mode', () => {
     }
     const run = (await call('runs.get', { runId: 1 })).body.result as { status: string; nodeCount: number }
     expect(run).toMatchObject({ status: 'completed', nodeCount: 3 })
-    expect((await call('datasets.list', undefined)).body.result).toHaveLength(1)
+    expect((await call('datasets.list', undefined)).body.result).toHaveLength(2)
     const info = await call('app.info', undefined)
     expect(info.body.result).toMatchObject({ transport: 'serve', schemaVersion: expect.any(Number) })
   })
