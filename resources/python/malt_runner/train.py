@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from transformers import AutoModelForCausalLM, AutoTokenizer, TrainerCallback
 from . import __version__
 from .cancel import Cancelled, CancelController
 from .config import ConfigError, DPOJobConfig, JobConfig
+from .data import DataError
 from .device import DeviceChoice, choose_device, detect_device
 from .events import EventWriter
 from .export_gguf_lora import BaseModelInfo, export_gguf_lora
@@ -283,6 +285,22 @@ def run_job(
         model=model, args=args, train_dataset=dataset, processing_class=tokenizer, peft_config=peft_config,
         callbacks=[callback],
     )
+    # trl drops examples whose completion lies wholly beyond max_length (the prompt alone fills it). If that leaves
+    # nothing, the Trainer would fail with an opaque sampler error; say what happened and what to change instead.
+    kept = len(trainer.train_dataset) if trainer.train_dataset is not None else 0
+    if kept == 0:
+        raise DataError(
+            config.train_file,
+            None,
+            f"no example has a completion token within max_length {config.max_length}: every prompt alone fills it "
+            "(raise max_length)",
+        )
+    if kept < len(examples):
+        print(
+            f"malt_runner: {len(examples) - kept} of {len(examples)} examples dropped: their prompt alone fills "
+            f"max_length {config.max_length}",
+            file=sys.stderr,
+        )
     from transformers.trainer_callback import PrinterCallback
 
     trainer.remove_callback(PrinterCallback)  # it would print() every log dict

@@ -144,7 +144,8 @@ export class PythonRunner implements TrainingRunner {
   async setup(request: SetupRequest): Promise<{ exitCode: number | null }> {
     const child = spawn('bash', [this.options.setupScript, ...(request.checkOnly ? ['--check'] : [])], {
       cwd: this.options.pythonDir,
-      env: this.env(),
+      // The script must set up the venv this runner trains with, which may not be the script's default.
+      env: { ...this.env(), MALT_PYTHON_VENV: this.venvDir() },
       stdio: ['ignore', 'pipe', 'pipe']
     })
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => request.onOutput(chunk, 'stdout'))
