@@ -10,6 +10,7 @@ import { registerImportCommand } from './commands/importCommand'
 import { registerRunsCommand } from './commands/runsCommand'
 import { registerServeCommand } from './commands/serveCommand'
 import { registerSymbolicCommand } from './commands/symbolicCommand'
+import { registerAdaptersCommand, registerTrainCommand, registerTrainingEnvCommand } from './commands/trainCommand'
 
 /**
  * Every `malt` subcommand registers here. Each lives in commands/<name>Command.ts and exports
@@ -26,4 +27,7 @@ export function registerCommands(program: Command, io: CliIo): void {
   registerEvalCommand(program, io)
   registerEvalsCommand(program, io)
   registerSymbolicCommand(program, io)
+  registerTrainCommand(program, io)
+  registerAdaptersCommand(program, io)
+  registerTrainingEnvCommand(program, io)
 }
