@@ -135,6 +135,20 @@ describe('LlamaAgentRuntime on the tiny model', () => {
     expect(stats.copyFallbacks).toBe(0)
   })
 
+  it('evaluates a prefix shared by requests arriving together once, and their texts are as they would be alone', async () => {
+    const other: ChatMessage[] = [messages[0]!, { role: 'user', content: 'Weng earns $12 an hour for babysitting. How much for 50 minutes?' }]
+    const shared = commonPrefix(model.renderPrompt(messages).tokens, model.renderPrompt(other).tokens)
+    const alone = await runtimeWith()
+    const aloneTexts = [texts(await alone.generate(request({ seeds: [1, 2] }))), texts(await alone.generate(request({ messages: other, seeds: [3, 4] })))]
+
+    const runtime = await runtimeWith()
+    const together = await Promise.all([runtime.generate(request({ seeds: [1, 2] })), runtime.generate(request({ messages: other, seeds: [3, 4] }))])
+    expect(together.map(texts)).toEqual(aloneTexts)
+    // The second waited one step for the first's prefill and copied the system prompt from it.
+    expect(together[1]![0]!.evaluatedPromptTokens).toBe(together[1]![0]!.promptTokens - shared)
+    expect(runtime.contextInfo('generator').stats.evaluatedPromptTokens).toBe(together[0]![0]!.promptTokens + together[1]![0]!.promptTokens - shared)
+  })
+
   it('streams each sample through onDelta, and reports each sample as soon as it is done', async () => {
     const runtime = await runtimeWith()
     const streamed = ['', '', '']

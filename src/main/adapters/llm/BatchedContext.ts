@@ -393,11 +393,17 @@ export class BatchedContext {
     }
     if (blocked) return
 
-    while (this.queue.length > 0) {
-      const job = this.queue[0]!
+    for (let index = 0; index < this.queue.length; ) {
+      const job = this.queue[index]!
+      // Requests arriving together often share a prefix no sequence holds yet (two questions' system prompt, a
+      // generation's verifier prompt under two critiques): wait one step and copy it instead of evaluating it twice.
+      if (this.prefixBeingEvaluated(job.prompt)) {
+        index++
+        continue
+      }
       const leaderSlot = this.takeFreeSlot(job.prompt, job.prompt.length - 1)
       if (!leaderSlot) return
-      this.queue.shift()
+      this.queue.splice(index, 1)
       this.active.push(job)
       job.admitted = true
       const leader = job.samples[0]!
@@ -411,6 +417,27 @@ export class BatchedContext {
       // The leader stops one token short of the prompt: the last one is evaluated alone (see the class comment).
       await this.place(leader, job.prompt.length - 1)
     }
+  }
+
+  /**
+   * Whether a sample now prefilling will hold a prefix of `prompt` at least `minCopyTokens` longer than any sequence
+   * holds now. A request deferred for it waits one step (the prefill is one step), so this cannot stall: the loop
+   * has that sample to run.
+   */
+  private prefixBeingEvaluated(prompt: readonly Token[]): boolean {
+    const limit = prompt.length - 1
+    let coming = 0
+    for (const job of this.active) {
+      for (const sample of job.samples) {
+        if (sample.state === 'prefill') coming = Math.max(coming, commonPrefixLength(job.prompt, prompt, Math.min(limit, sample.prefillTo)))
+      }
+    }
+    if (coming < this.minCopyTokens) return false
+    let held = 0
+    for (const slot of this.slots) {
+      if (!slot.dirty) held = Math.max(held, commonPrefixLength(sequenceTokens(slot.sequence), prompt, limit))
+    }
+    return coming - held >= this.minCopyTokens
   }
 
   /** Fills the sample's sequence with the prompt's first `target` tokens, as far as a prefix is available. */
