@@ -15,7 +15,7 @@ let workbench: Workbench
 
 beforeAll(() => {
   workbench = Workbench.open({ databasePath: join(temp.dir, 'w.sqlite'), dataFolder: sharedDataDir(), transport: 'cli' })
-  workbench.models.saveEngineSettings({ gpu: false, maxThreads: 2, gpuLayers: 0, sequencesPerRole: 3, contextSize: 1024 })
+  workbench.models.saveEngineSettings({ gpu: false, maxThreads: 1, gpuLayers: 0, sequencesPerRole: 3, contextSize: 1024 })
 })
 
 afterAll(async () => {
@@ -31,7 +31,7 @@ describe('an evaluation on SmolLM2-135M', () => {
       configurations: ['sa', 'ma'],
       seeds: [0],
       subsetSize: 3,
-      sampling: { temperature: 0.3, topP: 1, maxTokens: 160 },
+      sampling: { temperature: 0.3, topP: 1, maxTokens: 64 },
       modelPath: smolModelPath(),
       questionConcurrency: 3,
       start: false
@@ -55,7 +55,7 @@ describe('an evaluation on SmolLM2-135M', () => {
       for (const unit of item.passes[0]!.units) {
         expect(unit.text.trim().length).toBeGreaterThan(0)
         expect(unit.completionTokens).toBeGreaterThan(0)
-        expect(unit.completionTokens).toBeLessThanOrEqual(160)
+        expect(unit.completionTokens).toBeLessThanOrEqual(64)
         expect(['eos', 'maxTokens', 'stopTrigger']).toContain(unit.stopReason)
       }
     }

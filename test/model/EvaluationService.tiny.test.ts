@@ -27,7 +27,7 @@ beforeAll(async () => {
   workbench = Workbench.open({ databasePath, dataFolder: sharedDataDir(), transport: 'cli' })
   datasetId = (await workbench.datasets.importFile(sharedDataFile('gsm8k/test.jsonl'), { name: 'gsm8k', format: 'gsm8k' })).datasetId
   // Explicit threads; small contexts (prompts here are a few hundred tokens).
-  workbench.models.saveEngineSettings({ gpu: false, maxThreads: 2, gpuLayers: 0, sequencesPerRole: 6, contextSize: 1024 })
+  workbench.models.saveEngineSettings({ gpu: false, maxThreads: 1, gpuLayers: 0, sequencesPerRole: 6, contextSize: 1024 })
   const register = (name: string, file: string) =>
     workbench.adapters.register({ name, role: 'generator', stage: 'sft', baseModelPath: tinyModelPath(), ggufPath: file, peftDir: null, trainingJobId: null, runId: null }).id
   lora = { a: register('tiny-lora-a', tinyLoraPath('a')), b: register('tiny-lora-b', tinyLoraPath('b')) }
