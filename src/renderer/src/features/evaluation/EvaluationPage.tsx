@@ -1,17 +1,44 @@
 import type { JSX } from 'react'
-import { Placeholder } from '../../components/Placeholder'
+import { useEffect, useState } from 'react'
+import { ErrorMessage } from '../../components/ErrorMessage'
+import { PageHeader } from '../../components/PageHeader'
+import { useAppStore } from '../../stores/useAppStore'
+import { useEvaluationsStore } from '../../stores/useEvaluationsStore'
+import { EvaluationDetail } from './EvaluationDetail'
+import { EvaluationList } from './EvaluationList'
+import { NewEvaluationForm } from './NewEvaluationForm'
 
 export function EvaluationPage(): JSX.Element {
+  const load = useEvaluationsStore((state) => state.load)
+  const status = useEvaluationsStore((state) => state.status)
+  const error = useEvaluationsStore((state) => state.error)
+  const selected = useEvaluationsStore((state) => state.evaluations.find((evaluation) => evaluation.id === state.selectedId) ?? null)
+  const revision = useAppStore((state) => state.revisions.evaluations ?? 0)
+  const [showForm, setShowForm] = useState(false)
+
+  useEffect(() => {
+    void load()
+  }, [load, revision])
+
   return (
-    <Placeholder
-      title="Evaluation"
-      subtitle="The paper's baselines, MALT and the ablations over several seeds, as mean ± std."
-      items={[
-        'Configurations: single agent, +majority vote, untrained multi-agent, STaR, multi-agent debate, MALT with and without MV@3, ablations.',
-        'A table in the paper’s layout (configurations × benchmarks) with CSV, JSON and Markdown export.',
-        'Charts: accuracy per turn, wrong→right and right→wrong flips per stage, accuracy vs votes, ablation bars.'
-      ]}
-      cli={['npm run malt -- eval --model model.gguf --benchmark gsm8k --configs sa,sa_mv,ma,malt --subset 100 --seeds 0,1,2,3']}
-    />
+    <div className="page evaluation-page">
+      <PageHeader
+        title="Evaluation"
+        subtitle="The paper's baselines, MALT and the ablations on seeded random test subsets, as mean ± std over seeds (§5)."
+        actions={
+          <button type="button" className="primary" onClick={() => setShowForm((shown) => !shown)} data-testid="new-eval-toggle">
+            {showForm ? 'Close' : 'New evaluation'}
+          </button>
+        }
+      />
+      {showForm && <NewEvaluationForm onCreated={() => setShowForm(false)} />}
+      {status === 'error' && error && <ErrorMessage error={error} title="Could not load evaluations" />}
+      <EvaluationList />
+      {selected ? (
+        <EvaluationDetail key={selected.id} evaluation={selected} />
+      ) : (
+        status === 'ready' && <p className="muted">Select an evaluation to see its table, charts and items.</p>
+      )}
+    </div>
   )
 }
