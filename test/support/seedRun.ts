@@ -83,7 +83,7 @@ export async function seedRun(options: SeedRunOptions): Promise<SeededRun> {
   }
 }
 
-function readGsm8kGolds(file: string): { question: string; gold: string }[] {
+export function readGsm8kGolds(file: string): { question: string; gold: string }[] {
   return readFileSync(file, 'utf8')
     .split('\n')
     .filter((line) => line.trim())
@@ -91,11 +91,15 @@ function readGsm8kGolds(file: string): { question: string; gold: string }[] {
     .map((record) => ({ question: record.question, gold: parseGsm8kGold(record.answer) ?? '0' }))
 }
 
-/** A stand-in language model that writes GSM8K-shaped texts, right or wrong by a seeded coin. */
-class ScriptedGsm8kModel implements LanguageModelPort {
+/**
+ * A stand-in language model that writes GSM8K-shaped texts, right or wrong by a seeded coin. `trained` plays a role
+ * carrying a MALT-trained adapter: a little more often right, as the paper's trained agents are.
+ */
+export class ScriptedGsm8kModel implements LanguageModelPort {
   constructor(
     private readonly golds: { question: string; gold: string }[],
-    private readonly onSample: () => void
+    private readonly onSample: () => void,
+    private readonly trained = false
   ) {}
 
   async generate(request: GenerationRequest): Promise<GeneratedText[]> {
@@ -126,7 +130,7 @@ class ScriptedGsm8kModel implements LanguageModelPort {
     const generationRight = statesAnswer(prompt, gold)
     switch (role) {
       case 'generator': {
-        const answer = random() < 0.45 ? gold : wrong
+        const answer = random() < (this.trained ? 0.6 : 0.45) ? gold : wrong
         return [
           'Let me work through this step by step.',
           'Step 1: Identify the quantities given in the problem.',
@@ -136,14 +140,14 @@ class ScriptedGsm8kModel implements LanguageModelPort {
         ].join('\n')
       }
       case 'verifier': {
-        const agrees = random() < 0.7
+        const agrees = random() < (this.trained ? 0.85 : 0.7)
         const saysCorrect = generationRight ? agrees : !agrees
         return saysCorrect
           ? `The solution reads the quantities correctly and each step follows from the previous one.\nI re-computed the final operation and get the same result.\nThe solution is correct.\nFinal Answer: ${generationRight ? gold : wrong}`
           : `Step 2 combines the quantities in the wrong order, so the intermediate total is off.\nRe-doing the last operation gives a different result.\nThe solution is incorrect.\nFinal Answer: ${generationRight ? wrong : gold}`
       }
       case 'refiner': {
-        const right = random() < (generationRight ? 0.78 : 0.35)
+        const right = random() < (generationRight ? 0.78 : this.trained ? 0.5 : 0.35)
         return [
           'Taking the critique into account, I re-derive the answer.',
           'Step 1: The quantities are as stated in the problem.',
