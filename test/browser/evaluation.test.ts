@@ -20,6 +20,14 @@ import { seedEvaluation } from '../support/seedEvaluation'
 
 const scriptedConfigurations = ['sa', 'sa_mv', 'ma', 'ma_mv', 'malt_nomv', 'malt', 'untrained_g', 'untrained_v', 'untrained_r', 'g_only', 'g_v', 'g_r']
 
+/** Calls the serve-mode API directly, for setting the stage before the UI is driven. */
+async function api(serve: ServeProcess, method: string, input: unknown): Promise<unknown> {
+  const response = await fetch(new URL(`/api/${method}`, serve.url), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(input) })
+  const body = (await response.json()) as { ok: boolean; result?: unknown; error?: { message: string } }
+  if (!body.ok) throw new Error(`${method}: ${body.error?.message}`)
+  return body.result
+}
+
 describe('Evaluation and Compare pages in Chromium over serve mode', () => {
   let temp: ReturnType<typeof makeTempDir>
   let serve: ServeProcess
@@ -155,8 +163,42 @@ describe('Evaluation and Compare pages in Chromium over serve mode', () => {
     await page.getByTestId('compare-configuration-b').selectOption('ma_mv')
     const entry = page.getByTestId('comparison-malt-ma_mv')
     await expect.poll(() => entry.innerText()).toMatch(/60 shared items · both right \d+ · both wrong \d+/)
+    // Each differing item shows its question id (L…), text and gold answer.
+    expect(await entry.locator('tbody tr').first().innerText()).toMatch(/^\d\s+L\d+\s+\S[\s\S]*\s\d+\s/)
     await page.getByTestId('evaluation-comparison').screenshot({ path: screenshotPath('evaluation-compare') })
     await page.screenshot({ path: screenshotPath('evaluation-overview'), fullPage: true })
+    expect(errors).toEqual([])
+  })
+
+  it('shows a running evaluation’s live progress and ETA, and pauses, resumes and removes it', async () => {
+    const created = (await api(serve, 'evaluations.create', {
+      name: 'live tiny evaluation',
+      datasetId: 1,
+      configurations: ['sa', 'ma_mv', 'debate'],
+      seeds: [0, 1],
+      subsetSize: 40,
+      sampling: { temperature: 0.3, topP: 1, maxTokens: 16 },
+      modelPath: tinyModelPath(),
+      questionConcurrency: 2
+    })) as { id: number; unitCount: number }
+    const { page, errors } = await openPage('evaluation', { width: 1400, height: 700 })
+    page.on('dialog', (dialog) => void dialog.accept())
+    const row = page.getByTestId(`evaluation-${created.id}`)
+    await expect.poll(() => row.innerText(), { timeout: 60_000 }).toMatch(/running/i)
+    // The job's progress arrives as events: units/s and an ETA while it runs.
+    await expect.poll(() => row.getByTestId('evaluation-speed').innerText(), { timeout: 60_000 }).toMatch(/\d+\.\d\d units\/s\s+ETA (\d|—)/)
+    await page.locator('.run-list').screenshot({ path: screenshotPath('evaluation-live') })
+
+    await row.getByRole('button', { name: 'Pause' }).click()
+    await expect.poll(() => row.innerText(), { timeout: 60_000 }).toMatch(/paused/i)
+    const stored = Number((await row.getByTestId('evaluation-progress-text').innerText()).split('/')[0]!.replace(/,/g, ''))
+    expect(stored).toBeLessThan(created.unitCount)
+    await row.getByRole('button', { name: 'Resume' }).click()
+    await expect.poll(() => row.innerText(), { timeout: 60_000 }).toMatch(/running/i)
+    await row.getByRole('button', { name: 'Pause' }).click()
+    await expect.poll(() => row.innerText(), { timeout: 60_000 }).toMatch(/paused/i)
+    await row.getByRole('button', { name: 'Remove' }).click()
+    await expect.poll(() => row.count()).toBe(0)
     expect(errors).toEqual([])
   })
 

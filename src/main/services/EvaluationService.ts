@@ -26,7 +26,7 @@ import type { EvaluationSummary, ItemOutcome } from '../domain/eval/aggregateEva
 import { aggregateEvaluation } from '../domain/eval/aggregateEvaluation'
 import { ablationTable, type AblationKind } from '../domain/eval/ablationTable'
 import { adapterSetsNeeded } from '../domain/eval/adapterSetsNeeded'
-import { compareEvaluations, type ConfigurationComparison } from '../domain/eval/compareEvaluations'
+import { compareEvaluations, type ConfigurationComparison, type ItemDifference } from '../domain/eval/compareEvaluations'
 import type { EvalConfiguration, ResolvedAdapter, ResolvedConfiguration } from '../domain/eval/EvalConfiguration'
 import { evalConfigurations, type BuiltInConfigurationId } from '../domain/eval/evalConfigurations'
 import type { CompletedUnit, EvalModelPort, EvalQuestion } from '../domain/eval/evaluateItem'
@@ -82,6 +82,17 @@ export interface ExportTableOptions {
   labels?: readonly string[]
   digits?: number
   splitStd?: boolean
+}
+
+export interface ComparedItemDifference extends ItemDifference {
+  externalId: string
+  question: string
+  gold: string
+}
+
+export interface ComparisonWithQuestions extends Omit<ConfigurationComparison, 'rightInAOnly' | 'rightInBOnly'> {
+  rightInAOnly: ComparedItemDifference[]
+  rightInBOnly: ComparedItemDifference[]
 }
 
 export interface VerifierComparisonOptions {
@@ -607,11 +618,24 @@ export class EvaluationService {
     })
   }
 
-  /** Per-item differences between two evaluations (or two configurations of one, with `pairs`). */
-  compare(evaluationA: number, evaluationB: number, pairs?: readonly (readonly [string, string])[]): ConfigurationComparison[] {
+  /**
+   * Per-item differences between two evaluations (or two configurations of one, with `pairs`), each difference with
+   * its question's text and gold answer.
+   */
+  compare(evaluationA: number, evaluationB: number, pairs?: readonly (readonly [string, string])[]): ComparisonWithQuestions[] {
     const a = this.summary(evaluationA)
     const b = evaluationA === evaluationB ? a : this.summary(evaluationB)
-    return compareEvaluations(a, b, pairs ? { pairs } : {})
+    const questions = new Map<number, StoredQuestion>()
+    const withQuestion = (difference: ItemDifference) => {
+      let question = questions.get(difference.questionId)
+      if (!question) questions.set(difference.questionId, (question = this.datasets.getQuestion(difference.questionId)))
+      return { ...difference, externalId: question.externalId, question: question.question, gold: question.answer }
+    }
+    return compareEvaluations(a, b, pairs ? { pairs } : {}).map((comparison) => ({
+      ...comparison,
+      rightInAOnly: comparison.rightInAOnly.map(withQuestion),
+      rightInBOnly: comparison.rightInBOnly.map(withQuestion)
+    }))
   }
 
   // ---- exporting --------------------------------------------------------------------------------------------------

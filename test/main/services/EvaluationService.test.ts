@@ -217,6 +217,12 @@ describe('EvaluationService', () => {
     const [comparison] = workbench.evaluations.compare(created.id, created.id, [['sa', 'malt']])
     expect(comparison!.shared).toBe(6)
     expect(comparison!.bothRight + comparison!.bothWrong + comparison!.rightInAOnly.length + comparison!.rightInBOnly.length).toBe(6)
+    // Each difference carries its question, so the page can show it without another call.
+    const itemsOfSa = workbench.evaluations.items(created.id, 'sa').items
+    for (const difference of [...comparison!.rightInAOnly, ...comparison!.rightInBOnly]) {
+      const item = itemsOfSa.find((candidate) => candidate.seed === difference.seed && candidate.questionId === difference.questionId)!
+      expect(difference).toMatchObject({ externalId: item.externalId, question: item.question, gold: item.gold })
+    }
 
     const verifiers = workbench.evaluations.verifierComparison(created.id, { trained: 'malt', untrained: 'untrained_v', pass: 0, onlyDisagreements: false, offset: 0, limit: 50 })
     expect(verifiers.generationChain).toBe(`G[#${lora.a}]`)

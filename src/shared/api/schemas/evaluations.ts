@@ -271,7 +271,16 @@ export const itemOutcomeFilterSchema = z.enum(['all', 'correct', 'wrong', 'incom
 
 // ---- comparisons ------------------------------------------------------------------------------------------------
 
-const itemDifferenceSchema = z.object({ seed: z.number().int(), questionId: idSchema, answerA: z.string().nullable(), answerB: z.string().nullable() })
+const itemDifferenceSchema = z.object({
+  seed: z.number().int(),
+  questionId: idSchema,
+  /** The question as the dataset names and states it, and its gold answer, so a difference reads on its own. */
+  externalId: z.string(),
+  question: z.string(),
+  gold: z.string(),
+  answerA: z.string().nullable(),
+  answerB: z.string().nullable()
+})
 
 export const configurationComparisonSchema = z.object({
   configurationA: z.string(),

@@ -83,7 +83,9 @@ export function EvaluationComparison(props: { evaluation: EvaluationView }): JSX
                 <thead>
                   <tr>
                     <th>Seed</th>
-                    <th>Question id</th>
+                    <th>Question</th>
+                    <th>Text</th>
+                    <th>Gold</th>
                     <th>Answer in A</th>
                     <th>Answer in B</th>
                     <th>Right in</th>
@@ -93,7 +95,11 @@ export function EvaluationComparison(props: { evaluation: EvaluationView }): JSX
                   {[...entry.rightInAOnly.map((item) => ({ ...item, right: 'A' })), ...entry.rightInBOnly.map((item) => ({ ...item, right: 'B' }))].slice(0, 200).map((item) => (
                     <tr key={`${item.seed}:${item.questionId}`}>
                       <td>{item.seed}</td>
-                      <td className="mono">{item.questionId}</td>
+                      <td className="mono">{item.externalId}</td>
+                      <td className="comparison-question" title={item.question}>
+                        <span className="ellipsis">{item.question}</span>
+                      </td>
+                      <td className="mono">{item.gold}</td>
                       <td className="mono">{item.answerA ?? '∅'}</td>
                       <td className="mono">{item.answerB ?? '∅'}</td>
                       <td className={item.right === 'A' ? 'good-text' : 'bad-text'}>{item.right}</td>
