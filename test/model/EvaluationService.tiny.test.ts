@@ -96,6 +96,29 @@ describe('evaluations on the tiny model', () => {
     expect(stored.some((r) => r.work_key === `p2/G[#${lora.a}]>R[#${lora.a}](empty)`)).toBe(true)
     expect(stored.some((r) => r.work_key === 'p0/D3[base](a2,r2)')).toBe(true)
 
+    // Every configuration reads the stages of its pipeline, each run with the adapter its role names: e.g. STaR's
+    // verifier is lora a, Untrained V's verifier the base model, G + R's refiner reads no verification.
+    const token = (adapter: 'base' | { adapterId: number }) => (adapter === 'base' ? 'base' : `#${adapter.adapterId}`)
+    const stagesOf: Record<string, string[]> = { G: ['generator'], GV: ['generator', 'verifier'], GR: ['generator', 'refiner'], GVR: ['generator', 'verifier', 'refiner'] }
+    for (const configuration of detail.configurations) {
+      const { items } = workbench.evaluations.items(created.id, configuration.id)
+      expect(items, configuration.id).toHaveLength(2)
+      for (const item of items) {
+        expect(item.complete, configuration.id).toBe(true)
+        expect(item.passes, configuration.id).toHaveLength(configuration.votes)
+        for (const pass of item.passes) {
+          if (configuration.pipeline === 'debate') {
+            expect(pass.units.map((unit) => unit.stage)).toEqual(Array(9).fill('debate'))
+            continue
+          }
+          expect(pass.units.map((unit) => unit.stage), configuration.id).toEqual(stagesOf[configuration.pipeline])
+          for (const unit of pass.units) expect(unit.adapter, `${configuration.id} ${unit.role}`).toBe(token(configuration.resolved[unit.role]))
+        }
+      }
+    }
+    expect(detail.configurations.find((c) => c.id === 'star_ma')!.resolved).toEqual({ generator: { adapterId: lora.b }, verifier: { adapterId: lora.a }, refiner: { adapterId: lora.b } })
+    expect(detail.configurations.find((c) => c.id === 'untrained_v')!.resolved.verifier).toBe('base')
+
     const results = workbench.evaluations.results(created.id)
     expect(results.configurations.map((c) => c.id)).toEqual([...builtInConfigurationIds])
     for (const configuration of results.configurations) {
