@@ -20,6 +20,9 @@ import { seedEvaluation } from '../support/seedEvaluation'
 
 const scriptedConfigurations = ['sa', 'sa_mv', 'ma', 'ma_mv', 'malt_nomv', 'malt', 'untrained_g', 'untrained_v', 'untrained_r', 'g_only', 'g_v', 'g_r']
 
+/** expect.poll with room for a busy machine (its default gives up after one second). */
+const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 15_000 })
+
 /** Calls the serve-mode API directly, for setting the stage before the UI is driven. */
 async function api(serve: ServeProcess, method: string, input: unknown): Promise<unknown> {
   const response = await fetch(new URL(`/api/${method}`, serve.url), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(input) })
@@ -84,7 +87,7 @@ describe('Evaluation and Compare pages in Chromium over serve mode', () => {
     const { page, errors } = await openPage('evaluation', { width: 1400, height: 1500 })
     await page.getByTestId(`evaluation-${scriptedId}`).waitFor()
     await page.getByTestId('new-eval-toggle').click()
-    await expect.poll(() => page.getByTestId('new-eval-dataset').locator('option').count()).toBe(1)
+    await poll(() => page.getByTestId('new-eval-dataset').locator('option').count()).toBe(1)
     await page.getByTestId('config-sa').waitFor()
     await page.getByTestId('new-eval-subset').fill('2')
     await page.getByTestId('new-eval-seeds').fill('0,1')
@@ -103,22 +106,22 @@ describe('Evaluation and Compare pages in Chromium over serve mode', () => {
     await page.getByTestId('new-eval-submit').click()
 
     // The new evaluation is selected, runs to completion and shows its numbers.
-    await expect.poll(() => page.getByTestId('evaluation-title').innerText()).toMatch(/^gsm8k\/test: sa, ma, malt, untrained_v \(2 × 2\)$/)
+    await expect.poll(() => page.getByTestId('evaluation-title').innerText(), { timeout: 15_000 }).toMatch(/^gsm8k\/test: sa, ma, malt, untrained_v \(2 × 2\)$/)
     const tinyId = Number((await page.locator('.run-row.selected').getAttribute('data-testid'))!.replace('evaluation-', ''))
     const row = page.getByTestId(`evaluation-${tinyId}`)
     await expect.poll(() => row.getByTestId('evaluation-progress-text').innerText(), { timeout: 170_000 }).toMatch(/^(\d+)\/\1 units · 4\/4 items$/)
-    await expect.poll(() => row.innerText()).toMatch(/completed/i)
+    await poll(() => row.innerText()).toMatch(/completed/i)
     const table = page.getByTestId('results-table')
-    await expect.poll(() => table.locator('tbody tr').count()).toBe(4)
+    await poll(() => table.locator('tbody tr').count()).toBe(4)
     expect(await page.getByTestId('results-row-malt').innerText()).toMatch(/MALT[\s\S]*\d+\.\d\d ± \d+\.\d\d/)
     for (const chart of ['chart-turn-accuracy', 'chart-eval-flips', 'chart-votes', 'chart-ablations']) await page.getByTestId(chart).locator('svg.recharts-surface').first().waitFor()
 
     // Items: 2 questions × 2 seeds; one opened shows its generator, verifier and refiner outputs per pass.
     await page.getByTestId('items-configuration').selectOption('malt')
-    await expect.poll(() => page.getByTestId('items-shown').innerText()).toBe('4 shown')
+    await poll(() => page.getByTestId('items-shown').innerText()).toBe('4 shown')
     await page.getByRole('table', { name: 'Evaluation items' }).locator('[role="row"][aria-rowindex="1"]').click()
     const detail = page.getByTestId('item-detail')
-    await expect.poll(() => detail.locator('.stage-output').count()).toBe(6)
+    await poll(() => detail.locator('.stage-output').count()).toBe(6)
     expect(await detail.innerText()).toMatch(/Pass 1[\s\S]*generator[\s\S]*verifier[\s\S]*refiner[\s\S]*Pass 2/)
 
     // Exports: the table as CSV and the items as JSONL.
@@ -138,9 +141,9 @@ describe('Evaluation and Compare pages in Chromium over serve mode', () => {
   it('shows the scripted evaluation as the paper’s table and figures, and compares it with another evaluation', async () => {
     const { page, errors } = await openPage('evaluation', { width: 1400, height: 1400 })
     await page.getByTestId(`evaluation-${scriptedId}`).getByRole('button', { name: new RegExp(`#${scriptedId} ·`) }).click()
-    await expect.poll(() => page.getByTestId('evaluation-title').innerText()).toBe('scripted: baselines, MALT and ablations')
+    await poll(() => page.getByTestId('evaluation-title').innerText()).toBe('scripted: baselines, MALT and ablations')
     const table = page.getByTestId('results-table')
-    await expect.poll(() => table.locator('tbody tr').count()).toBe(scriptedConfigurations.length)
+    await poll(() => table.locator('tbody tr').count()).toBe(scriptedConfigurations.length)
     expect(await table.innerText()).toMatch(/accuracy|Configuration/)
     expect(await page.getByTestId('results-row-malt').innerText()).toMatch(/\d+\.\d\d ± \d+\.\d\d/)
 
@@ -152,7 +155,7 @@ describe('Evaluation and Compare pages in Chromium over serve mode', () => {
     }
     for (const [chart, text] of Object.entries(chartTexts)) {
       await page.getByTestId(chart).locator('svg.recharts-surface').first().waitFor()
-      await expect.poll(() => page.getByTestId(chart).innerText(), { message: chart }).toMatch(text)
+      await expect.poll(() => page.getByTestId(chart).innerText(), { message: chart, timeout: 15_000 }).toMatch(text)
     }
     await page.locator('.results-table-card').screenshot({ path: screenshotPath('evaluation-results-table') })
     await page.getByTestId('evaluation-charts').screenshot({ path: screenshotPath('evaluation-charts') })
@@ -162,7 +165,7 @@ describe('Evaluation and Compare pages in Chromium over serve mode', () => {
     await page.getByTestId('compare-configuration-a').selectOption('malt')
     await page.getByTestId('compare-configuration-b').selectOption('ma_mv')
     const entry = page.getByTestId('comparison-malt-ma_mv')
-    await expect.poll(() => entry.innerText()).toMatch(/60 shared items · both right \d+ · both wrong \d+/)
+    await poll(() => entry.innerText()).toMatch(/60 shared items · both right \d+ · both wrong \d+/)
     // Each differing item shows its question id (L…), text and gold answer.
     expect(await entry.locator('tbody tr').first().innerText()).toMatch(/^\d\s+L\d+\s+\S[\s\S]*\s\d+\s/)
     await page.getByTestId('evaluation-comparison').screenshot({ path: screenshotPath('evaluation-compare') })
@@ -198,18 +201,18 @@ describe('Evaluation and Compare pages in Chromium over serve mode', () => {
     await row.getByRole('button', { name: 'Pause' }).click()
     await expect.poll(() => row.innerText(), { timeout: 60_000 }).toMatch(/paused/i)
     await row.getByRole('button', { name: 'Remove' }).click()
-    await expect.poll(() => row.count()).toBe(0)
+    await poll(() => row.count()).toBe(0)
     expect(errors).toEqual([])
   })
 
   it('steps through the items where the trained and the untrained verifier disagree on the Compare page', async () => {
     const { page, errors } = await openPage('compare', { width: 1400, height: 1300 })
     await page.getByTestId('compare-evaluation').selectOption(String(scriptedId))
-    await expect.poll(() => page.getByTestId('compare-trained').inputValue()).toBe('malt')
+    await poll(() => page.getByTestId('compare-trained').inputValue()).toBe('malt')
     expect(await page.getByTestId('compare-untrained').inputValue()).toBe('untrained_v')
-    await expect.poll(() => page.getByTestId('compare-summary').innerText()).toMatch(/^[1-9]\d* items? where the refinements disagree/)
+    await poll(() => page.getByTestId('compare-summary').innerText()).toMatch(/^[1-9]\d* items? where the refinements disagree/)
     const disagreements = Number((await page.getByTestId('compare-summary').innerText()).split(' ')[0])
-    await expect.poll(() => page.getByTestId('compare-position').innerText()).toBe(`1 / ${disagreements}`)
+    await poll(() => page.getByTestId('compare-position').innerText()).toBe(`1 / ${disagreements}`)
     const item = page.getByTestId('compare-item')
     expect(await item.innerText()).toMatch(/Generator output[\s\S]*Untrained verifier[\s\S]*Refinement[\s\S]*Trained verifier[\s\S]*Refinement/)
     // Exactly one side's refinement is right on a disagreement.
@@ -219,16 +222,22 @@ describe('Evaluation and Compare pages in Chromium over serve mode', () => {
 
     const firstQuestion = await item.locator('.compare-question').innerText()
     await page.keyboard.press('ArrowRight')
-    await expect.poll(() => page.getByTestId('compare-position').innerText()).toBe(`${Math.min(2, disagreements)} / ${disagreements}`)
-    if (disagreements > 1) await expect.poll(() => item.locator('.compare-question').innerText()).not.toBe(firstQuestion)
+    await poll(() => page.getByTestId('compare-position').innerText()).toBe(`${Math.min(2, disagreements)} / ${disagreements}`)
+    if (disagreements > 1) await poll(() => item.locator('.compare-question').innerText()).not.toBe(firstQuestion)
     await page.keyboard.press('ArrowLeft')
-    await expect.poll(() => page.getByTestId('compare-position').innerText()).toBe(`1 / ${disagreements}`)
+    await poll(() => page.getByTestId('compare-position').innerText()).toBe(`1 / ${disagreements}`)
+    // The picker lists every disagreement (untrained → trained verdicts) and jumps to one.
+    const picker = page.getByTestId('compare-question-picker')
+    expect(await picker.locator('option').count()).toBe(disagreements)
+    expect(await picker.locator('option').first().innerText()).toMatch(/^seed \d · L\d+ · (✓ → ✗|✗ → ✓)$/)
+    await picker.selectOption({ index: disagreements - 1 })
+    await poll(() => page.getByTestId('compare-position').innerText()).toBe(`${disagreements} / ${disagreements}`)
 
     // Every item, not only the disagreements: 15 questions × 4 seeds.
     await page.getByTestId('compare-only-disagreements').uncheck()
-    await expect.poll(() => page.getByTestId('compare-position').innerText()).toBe('1 / 60')
+    await poll(() => page.getByTestId('compare-position').innerText()).toBe('1 / 60')
     await page.getByTestId('compare-next').click()
-    await expect.poll(() => page.getByTestId('compare-position').innerText()).toBe('2 / 60')
+    await poll(() => page.getByTestId('compare-position').innerText()).toBe('2 / 60')
     expect(errors).toEqual([])
   })
 })

@@ -24,6 +24,10 @@ interface EvaluationsState {
 }
 
 export const useEvaluationsStore = create<EvaluationsState>((set, get) => {
+  // Loads overlap (a store.changed event arrives while create reloads): only the newest one's answer is applied, so
+  // a list fetched before a creation cannot drop the new evaluation's selection.
+  let latestLoad = 0
+
   /** Runs an action on one evaluation, keeping its error on that evaluation so its row can show it. */
   const act = async (evaluationId: number, action: () => Promise<unknown>) => {
     const { [evaluationId]: _dropped, ...otherErrors } = get().actionErrors
@@ -49,15 +53,17 @@ export const useEvaluationsStore = create<EvaluationsState>((set, get) => {
     actionErrors: {},
     pending: {},
     async load() {
+      const mine = ++latestLoad
       set({ status: get().evaluations.length ? 'ready' : 'loading' })
       try {
         const evaluations = await workbench.evaluations.list()
+        if (mine !== latestLoad) return
         const selected = get().selectedId
         const keep = selected !== null && evaluations.some((evaluation) => evaluation.id === selected)
         set({ evaluations, status: 'ready', error: null })
         if (!keep) get().select(evaluations[0]?.id ?? null)
       } catch (error) {
-        set({ status: 'error', error: (error as Error).message })
+        if (mine === latestLoad) set({ status: 'error', error: (error as Error).message })
       }
     },
     select: (id) => {

@@ -36,14 +36,25 @@ export function ComparePage(): JSX.Element {
   const untrainedId = configurations.some((c) => c.id === untrained) ? untrained : (fallback?.untrained ?? '')
   const passes = Math.min(...configurations.filter((c) => c.id === trainedId || c.id === untrainedId).map((c) => c.votes), 16)
 
+  // Items come a window at a time (the whole list up to a window's size), so the picker can list them and stepping
+  // within a window needs no call.
+  const windowIndex = Math.floor(index / windowSize)
   const ready = chosenId !== null && trainedId !== '' && untrainedId !== '' && trainedId !== untrainedId
-  const key = ready ? `${chosenId}:${trainedId}:${untrainedId}:${pass}:${onlyDisagreements}:${index}:${revision}` : null
+  const key = ready ? `${chosenId}:${trainedId}:${untrainedId}:${pass}:${onlyDisagreements}:${windowIndex}:${revision}` : null
   const comparison = useLoaded(key, () =>
-    workbench.evaluations.verifierComparison({ evaluationId: chosenId!, trained: trainedId, untrained: untrainedId, pass, onlyDisagreements, offset: index, limit: 1 })
+    workbench.evaluations.verifierComparison({
+      evaluationId: chosenId!,
+      trained: trainedId,
+      untrained: untrainedId,
+      pass,
+      onlyDisagreements,
+      offset: windowIndex * windowSize,
+      limit: windowSize
+    })
   )
   const data = key && comparison.data ? comparison.data : null
   const total = data?.total ?? 0
-  const item = data?.items[0] ?? null
+  const item = data?.items[index - windowIndex * windowSize] ?? null
 
   useEffect(() => setIndex(0), [chosenId, trainedId, untrainedId, pass, onlyDisagreements])
   useEffect(() => {
@@ -110,6 +121,16 @@ export function ComparePage(): JSX.Element {
           <input type="checkbox" checked={onlyDisagreements} onChange={(event) => setOnlyDisagreements(event.target.checked)} data-testid="compare-only-disagreements" />
           only where they disagree
         </label>
+        <label className="field">
+          <span>Question (refinement: untrained → trained)</span>
+          <select value={index} onChange={(event) => setIndex(Number(event.target.value))} disabled={total === 0} data-testid="compare-question-picker">
+            {(data?.items ?? []).map((entry, offset) => (
+              <option key={`${entry.seed}:${entry.questionId}`} value={windowIndex * windowSize + offset}>
+                seed {entry.seed} · {entry.externalId} · {sideMark(entry.untrained.refinement?.correct)} → {sideMark(entry.trained.refinement?.correct)}
+              </option>
+            ))}
+          </select>
+        </label>
         <span className="spacer" />
         <span className="compare-stepper">
           <button type="button" onClick={() => setIndex((current) => stepIndex(current, -1, total))} disabled={total === 0} aria-label="Previous item" data-testid="compare-prev">
@@ -140,6 +161,13 @@ export function ComparePage(): JSX.Element {
       <p className="muted keyboard-hint">Keys: ← / → (or k / j) step through the items.</p>
     </div>
   )
+}
+
+const windowSize = 200
+
+/** ✓/✗ of one side's refinement in the picker (untrained → trained). */
+function sideMark(correct: boolean | undefined): string {
+  return correct === undefined ? '…' : correct ? '✓' : '✗'
 }
 
 function adapterName(adapter: 'base' | { adapterId: number }): string {
