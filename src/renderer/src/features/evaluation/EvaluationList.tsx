@@ -5,7 +5,7 @@ import { ProgressBar } from '../../components/ProgressBar'
 import { formatCount, formatDuration } from '../../format'
 import { useAppStore } from '../../stores/useAppStore'
 import { useEvaluationsStore } from '../../stores/useEvaluationsStore'
-import { canPauseEvaluation, canResumeEvaluation, jobOfEvaluation, progressOfEvaluation } from './evaluationProgress'
+import { canPauseEvaluation, canRemoveEvaluation, canResumeEvaluation, jobOfEvaluation, progressOfEvaluation, runningElsewhere } from './evaluationProgress'
 
 export function EvaluationList(): JSX.Element {
   const evaluations = useEvaluationsStore((state) => state.evaluations)
@@ -67,6 +67,8 @@ function EvaluationRow(props: { evaluation: EvaluationView; selected: boolean; o
               <br />
               ETA {progress.etaSeconds === null ? '—' : formatDuration(progress.etaSeconds)}
             </>
+          ) : runningElsewhere(evaluation, job) ? (
+            <span title="stored as running with no job in this window: another process (malt eval) is computing it">running in another process</span>
           ) : (
             <span title={evaluation.updatedAt}>
               {evaluation.finishedAt ? 'finished' : 'updated'} {new Date(evaluation.updatedAt).toLocaleString()}
@@ -92,7 +94,7 @@ function EvaluationRow(props: { evaluation: EvaluationView; selected: boolean; o
             {evaluation.status === 'created' ? 'Start' : 'Resume'}
           </button>
         )}
-        {!running && (
+        {canRemoveEvaluation(evaluation, job) && (
           <button
             type="button"
             className="danger"

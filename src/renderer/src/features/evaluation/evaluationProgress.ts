@@ -53,6 +53,18 @@ export function canPauseEvaluation(evaluation: EvaluationView, job: JobSnapshot 
   return evaluation.jobId !== null || (job !== null && job.status === 'running')
 }
 
+/**
+ * Stored as running but with no job here: another process (a `malt eval`) is computing it, or it stopped within the
+ * last half minute (after that the service reports it `interrupted`). Neither resuming nor removing it is safe then.
+ */
+export function runningElsewhere(evaluation: EvaluationView, job: JobSnapshot | null): boolean {
+  return evaluation.status === 'running' && !canPauseEvaluation(evaluation, job)
+}
+
 export function canResumeEvaluation(evaluation: EvaluationView, job: JobSnapshot | null): boolean {
-  return !canPauseEvaluation(evaluation, job) && evaluation.status !== 'completed'
+  return !canPauseEvaluation(evaluation, job) && !runningElsewhere(evaluation, job) && evaluation.status !== 'completed'
+}
+
+export function canRemoveEvaluation(evaluation: EvaluationView, job: JobSnapshot | null): boolean {
+  return !canPauseEvaluation(evaluation, job) && !runningElsewhere(evaluation, job)
 }
