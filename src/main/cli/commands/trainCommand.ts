@@ -236,8 +236,10 @@ async function followTraining(
     const final = event.job.status !== 'running'
     if (!final && now - lastPrint < (io.interactive ? 250 : 2000)) return
     lastPrint = now
-    if (io.interactive) io.stderr.write(`\r\u001b[2K${progressLine(event.job)}${final ? '\n' : ''}`)
-    else io.err(progressLine(event.job))
+    // Until the runner's first progress event the total is unknown: it is importing torch and loading the model.
+    const line = event.job.total === null && event.job.done === 0 && !final ? `${event.job.title}: loading the model…` : progressLine(event.job)
+    if (io.interactive) io.stderr.write(`\r\u001b[2K${line}${final ? '\n' : ''}`)
+    else io.err(line)
   })
   const onSignal = () => {
     io.err('\ncancelling… (the running job stops at its next step)')
