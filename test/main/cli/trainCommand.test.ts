@@ -51,7 +51,7 @@ describe('malt train, adapters, training-env (no runner)', () => {
     expect(noStage.code).toBe(1)
     expect(noStage.err).toBe("error: field 'stage': train needs --role and --stage, or --preset\n")
     const badSteps = await run(['train', '--db', db, '--run', String(runId), '--role', 'generator', '--stage', 'sft', '--max-steps', 'many'])
-    expect(badSteps.err).toBe("error: field '--max-steps': --max-steps: 'many' is not an integer\n")
+    expect(badSteps.err).toBe("error: --max-steps: 'many' is not an integer\n")
     const both = await run(['train', '--db', db, '--run', String(runId), '--preset', 'malt', '--role', 'generator'])
     expect(both.code).not.toBe(0)
     expect(both.err).toContain("option '--preset <preset>' cannot be used with option '--role <role>'")

@@ -56,7 +56,7 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
     .option('--batch-size <n>', 'examples per step (default 8, as in the paper)')
     .option('--max-length <tokens>', 'tokens of prompt + completion (default 1024)')
     .option('--beta <b>', 'DPO β (default 0.2, as in the paper)')
-    .option('--threshold <θ>', 'credit threshold: outputs with value ≥ θ are correct (default 0.5)')
+    .option('--threshold <θ>', 'credit threshold: ✓ iff value > θ (default 0.5)')
     .addOption(new Option('--pooling <pooling>', 'credit pooling (default global)').choices(poolingSchema.options))
     .option('--base-model <file>', 'GGUF to train on (default: the run’s model)')
     .addOption(new Option('--device <device>', 'auto (CUDA when present), cpu or cuda').choices(['auto', 'cpu', 'cuda']))
