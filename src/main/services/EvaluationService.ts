@@ -43,6 +43,7 @@ import { adapterToken, configurationPassUnits } from '../domain/eval/WorkUnit'
 import type { Benchmark } from '../domain/grading/benchmarks'
 import type { EventBus } from './EventBus'
 import type { JobContext, JobManager } from './JobManager'
+import { SubjectJobs } from './SubjectJobs'
 import type { AgentHost, RoleAdapterSpec } from './ports/AgentHost'
 import type { PromptService } from './PromptService'
 import { defaultModelSettingKey } from './TreeSearchService'
@@ -114,9 +115,8 @@ export interface VerifierComparisonOptions {
  * context however many roles and configurations use it.
  */
 export class EvaluationService {
-  private readonly activeJobs = new Map<number, string>()
-  private readonly running = new Map<number, Promise<void>>()
   private readonly plans = new Map<number, EvaluationPlan>()
+  private readonly subjectJobs: SubjectJobs
 
   constructor(
     private readonly store: WorkbenchDatabase,
@@ -126,9 +126,11 @@ export class EvaluationService {
     private readonly adapters: AdapterRepository,
     private readonly settings: SettingsRepository,
     private readonly agentHost: AgentHost,
-    private readonly jobs: JobManager,
+    jobs: JobManager,
     private readonly events: EventBus
-  ) {}
+  ) {
+    this.subjectJobs = new SubjectJobs(jobs, events, 'evaluation', 'evaluations')
+  }
 
   // ---- configurations ---------------------------------------------------------------------------------------------
 
@@ -205,37 +207,28 @@ export class EvaluationService {
   /** Starts (or resumes) an evaluation in the background; returns its job id. */
   start(evaluationId: number): { jobId: string; done: Promise<void> } {
     const record = this.evaluations.get(evaluationId)
-    if (this.activeJobs.has(evaluationId)) throw new AppError('conflict', `evaluation ${evaluationId} is already running`)
+    this.subjectJobs.assertIdle(evaluationId)
     if (record.status === 'completed') throw new AppError('conflict', `evaluation ${evaluationId} is already complete`)
     const plan = this.planFor(record)
-    const { job, done } = this.jobs.start(
+    return this.subjectJobs.start(
+      evaluationId,
       { kind: 'evaluation', title: `Evaluation ${evaluationId}: ${record.name}`, unit: 'units', total: plan.unitCount, subject: { evaluationId } },
       (context) => this.execute(evaluationId, context)
     )
-    this.activeJobs.set(evaluationId, job.id)
-    const cleared = done.finally(() => {
-      this.activeJobs.delete(evaluationId)
-      this.running.delete(evaluationId)
-      this.events.changed('evaluations')
-    })
-    this.running.set(evaluationId, cleared)
-    this.events.changed('evaluations')
-    return { jobId: job.id, done: cleared }
   }
 
   /** Resolves when the evaluation has no job in this process (at once if it has none). */
   async whenIdle(evaluationId: number): Promise<void> {
-    await this.running.get(evaluationId)
+    await this.subjectJobs.whenIdle(evaluationId)
   }
 
   pause(evaluationId: number): boolean {
-    const jobId = this.activeJobs.get(evaluationId)
-    return jobId ? this.jobs.cancel(jobId, { pause: true }) : false
+    return this.subjectJobs.pause(evaluationId)
   }
 
   remove(evaluationId: number): boolean {
     this.evaluations.get(evaluationId)
-    if (this.activeJobs.has(evaluationId)) throw new AppError('conflict', `evaluation ${evaluationId} is running; pause it first`)
+    this.subjectJobs.assertIdle(evaluationId, 'running; pause it first')
     const removed = this.evaluations.remove(evaluationId)
     this.plans.delete(evaluationId)
     this.events.changed('evaluations')
@@ -455,7 +448,7 @@ export class EvaluationService {
     const dataset = this.datasets.get(record.datasetId)
     const plan = this.planFor(record)
     const counts = this.evaluations.countsByItem(record.id)
-    const jobId = this.activeJobs.get(record.id) ?? null
+    const jobId = this.subjectJobs.jobIdOf(record.id)
     let status: EvaluationStatus = record.status
     if (status === 'running' && jobId === null && Date.now() - Date.parse(record.updatedAt) > staleAfterMs) status = 'interrupted'
     return {

@@ -34,6 +34,7 @@ import { expandQuestionTree } from '../domain/search/expandQuestionTree'
 import { nodesPerQuestion } from '../domain/search/treeShape'
 import type { EventBus } from './EventBus'
 import type { JobContext, JobManager } from './JobManager'
+import { SubjectJobs } from './SubjectJobs'
 import type { AgentHost } from './ports/AgentHost'
 import type { PromptService } from './PromptService'
 
@@ -45,8 +46,7 @@ export const defaultModelSettingKey = 'defaultModelPath'
  * statistics and TRL training files.
  */
 export class TreeSearchService {
-  private readonly activeJobs = new Map<number, string>()
-  private readonly running = new Map<number, Promise<void>>()
+  private readonly subjectJobs: SubjectJobs
 
   constructor(
     private readonly store: WorkbenchDatabase,
@@ -56,9 +56,11 @@ export class TreeSearchService {
     private readonly adapters: AdapterRepository,
     private readonly settings: SettingsRepository,
     private readonly agentHost: AgentHost,
-    private readonly jobs: JobManager,
+    jobs: JobManager,
     private readonly events: EventBus
-  ) {}
+  ) {
+    this.subjectJobs = new SubjectJobs(jobs, events, 'run', 'runs')
+  }
 
   // ---- creating and running -------------------------------------------------------------------------------------
 
@@ -96,33 +98,24 @@ export class TreeSearchService {
   /** Starts (or resumes) a run in the background; returns its job id. */
   start(runId: number): { jobId: string; done: Promise<void> } {
     const run = this.runs.get(runId)
-    if (this.activeJobs.has(runId)) throw new AppError('conflict', `run ${runId} is already running`)
+    this.subjectJobs.assertIdle(runId)
     if (run.status === 'completed') throw new AppError('conflict', `run ${runId} is already complete`)
     const expected = nodesPerQuestion(run.config.branching)
     const total = this.runs.questionIds(runId).length * expected
-    const { job, done } = this.jobs.start(
+    return this.subjectJobs.start(
+      runId,
       { kind: 'generation', title: `Run ${runId}: ${run.name}`, unit: 'nodes', total, subject: { runId } },
       (context) => this.execute(runId, context)
     )
-    this.activeJobs.set(runId, job.id)
-    const cleared = done.finally(() => {
-      this.activeJobs.delete(runId)
-      this.running.delete(runId)
-      this.events.changed('runs')
-    })
-    this.running.set(runId, cleared)
-    this.events.changed('runs')
-    return { jobId: job.id, done: cleared }
   }
 
   /** Resolves when the run has no job in this process (at once if it has none). */
   async whenIdle(runId: number): Promise<void> {
-    await this.running.get(runId)
+    await this.subjectJobs.whenIdle(runId)
   }
 
   pause(runId: number): boolean {
-    const jobId = this.activeJobs.get(runId)
-    return jobId ? this.jobs.cancel(jobId, { pause: true }) : false
+    return this.subjectJobs.pause(runId)
   }
 
   private chooseQuestions(questions: StoredQuestion[], limit: number | null, seed: number, externalIds?: string[]): StoredQuestion[] {
@@ -291,7 +284,7 @@ export class TreeSearchService {
       expectedNodes: counts.questionCount * expected,
       stageAccuracy: { generator: ratio(counts.correctByRole.generator), verifier: ratio(counts.correctByRole.verifier), refiner: ratio(counts.correctByRole.refiner) },
       modelPath: run.config.modelPath,
-      jobId: this.activeJobs.get(run.id) ?? null
+      jobId: this.subjectJobs.jobIdOf(run.id)
     }
   }
 
