@@ -87,26 +87,8 @@ export function ComparePage(): JSX.Element {
             ))}
           </select>
         </label>
-        <label className="field">
-          <span>Untrained verifier</span>
-          <select value={untrainedId} onChange={(event) => setUntrained(event.target.value)} data-testid="compare-untrained">
-            {configurations.map((configuration) => (
-              <option key={configuration.id} value={configuration.id}>
-                {configuration.label} (V: {adapterName(configuration.resolved.verifier)})
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span>Trained verifier</span>
-          <select value={trainedId} onChange={(event) => setTrained(event.target.value)} data-testid="compare-trained">
-            {configurations.map((configuration) => (
-              <option key={configuration.id} value={configuration.id}>
-                {configuration.label} (V: {adapterName(configuration.resolved.verifier)})
-              </option>
-            ))}
-          </select>
-        </label>
+        <VerifierSelect label="Untrained verifier" configurations={configurations} value={untrainedId} onChange={setUntrained} testId="compare-untrained" />
+        <VerifierSelect label="Trained verifier" configurations={configurations} value={trainedId} onChange={setTrained} testId="compare-trained" />
         <label className="field">
           <span>Pass</span>
           <select value={pass} onChange={(event) => setPass(Number(event.target.value))}>
@@ -172,6 +154,28 @@ function sideMark(correct: boolean | undefined): string {
 
 function adapterName(adapter: 'base' | { adapterId: number }): string {
   return adapter === 'base' ? 'base' : `#${adapter.adapterId}`
+}
+
+/** A GVR configuration to read the verifier of, each named with the adapter its verifier runs. */
+function VerifierSelect(props: {
+  label: string
+  configurations: EvaluationDetail['configurations']
+  value: string
+  onChange(configurationId: string): void
+  testId: string
+}): JSX.Element {
+  return (
+    <label className="field">
+      <span>{props.label}</span>
+      <select value={props.value} onChange={(event) => props.onChange(event.target.value)} data-testid={props.testId}>
+        {props.configurations.map((configuration) => (
+          <option key={configuration.id} value={configuration.id}>
+            {configuration.label} (V: {adapterName(configuration.resolved.verifier)})
+          </option>
+        ))}
+      </select>
+    </label>
+  )
 }
 
 function Verdict(props: { correct: boolean | null | undefined }): JSX.Element {

@@ -1,8 +1,9 @@
-import type { JSX } from 'react'
+import type { JSX, ReactElement } from 'react'
 import { useState } from 'react'
 import { Bar, BarChart, CartesianGrid, ErrorBar, LabelList, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import type { EvaluationResults } from '@shared/api/schemas/evaluations'
 import { ChartCard } from '../runs/ChartCard'
+import { StageFlipsBarChart } from '../runs/CountBarChart'
 import { themeColors } from '../runs/themeColors'
 import { ablationBars, flipRowsOf, seriesColors, turnAccuracyRows, turnConfigurations, votesRows, votingConfigurations } from './evalChartData'
 
@@ -24,8 +25,43 @@ function EmptyChart(props: { text: string }): JSX.Element {
   return <p className="chart-empty muted">{props.text}</p>
 }
 
-function TurnAccuracyChart(props: { results: EvaluationResults }): JSX.Element {
+/**
+ * One accuracy line per configuration on a 0–100 % axis. `xAxis` is an `<XAxis>` element itself, not a component
+ * wrapping one: the chart finds its axes among its direct children.
+ */
+function ConfigurationAccuracyLines(props: {
+  rows: object[]
+  configurations: { id: string; label: string }[]
+  xAxis: ReactElement
+  tooltipLabel?: (label: unknown) => string
+}): JSX.Element {
   const colors = themeColors()
+  return (
+    <ResponsiveContainer width="100%" height={230}>
+      <LineChart data={props.rows} margin={{ top: 12, right: 12, bottom: 0, left: -12 }}>
+        <CartesianGrid vertical={false} stroke={colors.border} />
+        {props.xAxis}
+        <YAxis domain={[0, 100]} unit="%" tickLine={false} />
+        <Tooltip formatter={percent} labelFormatter={props.tooltipLabel} />
+        <Legend verticalAlign="bottom" height={36} iconSize={10} itemSorter={null} />
+        {props.configurations.map((configuration, index) => (
+          <Line
+            key={configuration.id}
+            dataKey={configuration.id}
+            name={configuration.label}
+            stroke={seriesColors[index % seriesColors.length]}
+            strokeWidth={2}
+            dot={{ r: 3 }}
+            connectNulls
+            isAnimationActive={false}
+          />
+        ))}
+      </LineChart>
+    </ResponsiveContainer>
+  )
+}
+
+function TurnAccuracyChart(props: { results: EvaluationResults }): JSX.Element {
   const configurations = turnConfigurations(props.results)
   const rows = turnAccuracyRows(configurations)
   return (
@@ -33,34 +69,13 @@ function TurnAccuracyChart(props: { results: EvaluationResults }): JSX.Element {
       {configurations.length === 0 ? (
         <EmptyChart text="No multi-turn configuration (MA, MALT, debate, …) in this evaluation." />
       ) : (
-        <ResponsiveContainer width="100%" height={230}>
-          <LineChart data={rows} margin={{ top: 12, right: 12, bottom: 0, left: -12 }}>
-            <CartesianGrid vertical={false} stroke={colors.border} />
-            <XAxis dataKey="turn" tickLine={false} interval={0} />
-            <YAxis domain={[0, 100]} unit="%" tickLine={false} />
-            <Tooltip formatter={percent} />
-            <Legend verticalAlign="bottom" height={36} iconSize={10} itemSorter={null} />
-            {configurations.map((configuration, index) => (
-              <Line
-                key={configuration.id}
-                dataKey={configuration.id}
-                name={configuration.label}
-                stroke={seriesColors[index % seriesColors.length]}
-                strokeWidth={2}
-                dot={{ r: 3 }}
-                connectNulls
-                isAnimationActive={false}
-              />
-            ))}
-          </LineChart>
-        </ResponsiveContainer>
+        <ConfigurationAccuracyLines rows={rows} configurations={configurations} xAxis={<XAxis dataKey="turn" tickLine={false} interval={0} />} />
       )}
     </ChartCard>
   )
 }
 
 function FlipsPerStageChart(props: { results: EvaluationResults }): JSX.Element {
-  const colors = themeColors()
   const configurations = props.results.configurations.filter((configuration) => configuration.flips.length > 0)
   const preferred = configurations.find((configuration) => configuration.id === 'malt') ?? configurations[0]
   const [chosenId, setChosenId] = useState<string | null>(null)
@@ -79,21 +94,7 @@ function FlipsPerStageChart(props: { results: EvaluationResults }): JSX.Element 
               </option>
             ))}
           </select>
-          <ResponsiveContainer width="100%" height={200}>
-            <BarChart data={rows} margin={{ top: 18, right: 8, bottom: 0, left: -12 }}>
-              <CartesianGrid vertical={false} stroke={colors.border} />
-              <XAxis dataKey="stage" tickLine={false} interval={0} />
-              <YAxis allowDecimals={false} tickLine={false} />
-              <Tooltip />
-              <Legend verticalAlign="bottom" height={24} iconSize={10} itemSorter={null} />
-              <Bar dataKey="wrongToRight" name="wrong → right" fill={colors.good} isAnimationActive={false} minPointSize={2} maxBarSize={44}>
-                <LabelList dataKey="wrongToRight" position="top" />
-              </Bar>
-              <Bar dataKey="rightToWrong" name="right → wrong" fill={colors.bad} isAnimationActive={false} minPointSize={2} maxBarSize={44}>
-                <LabelList dataKey="rightToWrong" position="top" />
-              </Bar>
-            </BarChart>
-          </ResponsiveContainer>
+          <StageFlipsBarChart rows={rows} height={200} />
         </>
       )}
     </ChartCard>
@@ -101,7 +102,6 @@ function FlipsPerStageChart(props: { results: EvaluationResults }): JSX.Element 
 }
 
 function VotesChart(props: { results: EvaluationResults }): JSX.Element {
-  const colors = themeColors()
   const configurations = votingConfigurations(props.results)
   const rows = votesRows(configurations)
   return (
@@ -109,27 +109,12 @@ function VotesChart(props: { results: EvaluationResults }): JSX.Element {
       {configurations.length === 0 ? (
         <EmptyChart text="No voting configuration (MV@k with k > 1) in this evaluation." />
       ) : (
-        <ResponsiveContainer width="100%" height={230}>
-          <LineChart data={rows} margin={{ top: 12, right: 12, bottom: 0, left: -12 }}>
-            <CartesianGrid vertical={false} stroke={colors.border} />
-            <XAxis dataKey="votes" tickLine={false} allowDecimals={false} label={{ value: 'votes k', position: 'insideBottomRight', offset: -2, fontSize: 11 }} />
-            <YAxis domain={[0, 100]} unit="%" tickLine={false} />
-            <Tooltip formatter={percent} labelFormatter={(k) => `MV@${String(k)}`} />
-            <Legend verticalAlign="bottom" height={36} iconSize={10} itemSorter={null} />
-            {configurations.map((configuration, index) => (
-              <Line
-                key={configuration.id}
-                dataKey={configuration.id}
-                name={configuration.label}
-                stroke={seriesColors[index % seriesColors.length]}
-                strokeWidth={2}
-                dot={{ r: 3 }}
-                connectNulls
-                isAnimationActive={false}
-              />
-            ))}
-          </LineChart>
-        </ResponsiveContainer>
+        <ConfigurationAccuracyLines
+          rows={rows}
+          configurations={configurations}
+          xAxis={<XAxis dataKey="votes" tickLine={false} allowDecimals={false} label={{ value: 'votes k', position: 'insideBottomRight', offset: -2, fontSize: 11 }} />}
+          tooltipLabel={(k) => `MV@${String(k)}`}
+        />
       )}
     </ChartCard>
   )

@@ -1,10 +1,11 @@
 import type { FormEvent, JSX } from 'react'
-import { useEffect, useMemo, useState } from 'react'
+import { useEffect, useState } from 'react'
 import type { ConfigurationPreset } from '@shared/api/schemas/evaluations'
 import type { TrainingAdapterView } from '@shared/api/schemas/training'
 import { workbench } from '../../api/workbench'
+import { DatasetSplitFields, useSettledDatasetSplit } from '../../components/DatasetSplitFields'
 import { ErrorMessage } from '../../components/ErrorMessage'
-import { formatCount } from '../../format'
+import { MaxTokensField, ModelPathField, TemperatureField } from '../../components/GenerationFields'
 import { useDatasetsStore } from '../../stores/useDatasetsStore'
 import { useEvaluationsStore } from '../../stores/useEvaluationsStore'
 import { useLoaded } from '../runs/useLoaded'
@@ -19,6 +20,9 @@ const groupLabels: Record<ConfigurationPreset['group'], string> = {
   untrained_role: 'One untrained agent (Table 4)',
   pipeline: 'Ablated pipelines (Table 5)'
 }
+
+/** An evaluation reads held-out questions: the test split, else dev. */
+const evaluationSplits = ['test', 'dev'] as const
 
 /** Creates and starts an evaluation: which data, which configurations, which adapters per role, how to sample. */
 export function NewEvaluationForm(props: { onCreated(): void }): JSX.Element {
@@ -41,15 +45,7 @@ export function NewEvaluationForm(props: { onCreated(): void }): JSX.Element {
     return () => clearCreateError()
   }, [loadDatasets, clearCreateError])
 
-  const dataset = useMemo(() => datasets.find((candidate) => String(candidate.id) === fields.datasetId) ?? null, [datasets, fields.datasetId])
-  // The first dataset and its test split (else dev, else its first) once datasets are known.
-  useEffect(() => {
-    const first = dataset ?? datasets[0]
-    if (!first) return
-    const preferred = first.splits.find((s) => s.split === 'test') ?? first.splits.find((s) => s.split === 'dev') ?? first.splits[0]
-    const split = first.splits.some((s) => s.split === fields.split) ? fields.split : preferred?.split
-    if (String(first.id) !== fields.datasetId || split !== fields.split) setFields((current) => ({ ...current, datasetId: String(first.id), split: split ?? '' }))
-  }, [datasets, dataset, fields.datasetId, fields.split])
+  const dataset = useSettledDatasetSplit(datasets, fields, setFields, evaluationSplits)
 
   const chosen = (presets.data?.presets ?? []).filter((preset) => fields.configurationIds.includes(preset.id))
   const needs = {
@@ -94,26 +90,7 @@ export function NewEvaluationForm(props: { onCreated(): void }): JSX.Element {
         <h2>New evaluation</h2>
         {datasets.length === 0 && <p className="muted">Import a dataset on the Datasets page first.</p>}
         <div className="form-grid">
-          <label className="field">
-            <span>Benchmark / dataset</span>
-            <select value={fields.datasetId} onChange={(event) => set({ datasetId: event.target.value, split: '' })} data-testid="new-eval-dataset">
-              {datasets.map((candidate) => (
-                <option key={candidate.id} value={candidate.id}>
-                  {candidate.name} ({candidate.benchmark})
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field">
-            <span>Split</span>
-            <select value={fields.split} onChange={(event) => set({ split: event.target.value })} data-testid="new-eval-split">
-              {dataset?.splits.map((s) => (
-                <option key={s.split} value={s.split}>
-                  {s.split} ({formatCount(s.count)})
-                </option>
-              ))}
-            </select>
-          </label>
+          <DatasetSplitFields datasetLabel="Benchmark / dataset" datasets={datasets} dataset={dataset} choice={fields} onChange={set} testIdPrefix="new-eval" />
           <label className="field">
             <span title="each seed draws its own random subset of this size">Questions per seed (empty: all)</span>
             <input type="number" min={1} value={fields.subsetSize} onChange={(event) => set({ subsetSize: event.target.value })} data-testid="new-eval-subset" />
@@ -126,14 +103,8 @@ export function NewEvaluationForm(props: { onCreated(): void }): JSX.Element {
             <span>k of MV@k (paper: 3)</span>
             <input type="number" min={1} max={16} required value={fields.votes} onChange={(event) => set({ votes: event.target.value })} data-testid="new-eval-votes" />
           </label>
-          <label className="field">
-            <span>Temperature (paper: 0.3)</span>
-            <input type="number" min={0} max={2} step={0.05} required value={fields.temperature} onChange={(event) => set({ temperature: event.target.value })} />
-          </label>
-          <label className="field">
-            <span>Max tokens per output</span>
-            <input type="number" min={1} required value={fields.maxTokens} onChange={(event) => set({ maxTokens: event.target.value })} data-testid="new-eval-max-tokens" />
-          </label>
+          <TemperatureField value={fields.temperature} onChange={(temperature) => set({ temperature })} />
+          <MaxTokensField value={fields.maxTokens} onChange={(maxTokens) => set({ maxTokens })} testId="new-eval-max-tokens" />
           <label className="field">
             <span>Debate agents × rounds (paper: 3 × 3)</span>
             <span className="inline-pair">
@@ -202,10 +173,7 @@ export function NewEvaluationForm(props: { onCreated(): void }): JSX.Element {
           </fieldset>
         )}
 
-        <label className="field">
-          <span>Model (GGUF path; empty: the one chosen in Setup)</span>
-          <input className="mono" value={fields.modelPath} onChange={(event) => set({ modelPath: event.target.value })} placeholder=".models/SmolLM2-135M-Instruct.Q4_1.gguf" data-testid="new-eval-model" />
-        </label>
+        <ModelPathField value={fields.modelPath} onChange={(modelPath) => set({ modelPath })} testId="new-eval-model" />
         <div className="form-row">
           {formError && <span className="error-text">{formError}</span>}
           <span className="spacer" />

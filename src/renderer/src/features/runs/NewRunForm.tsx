@@ -1,11 +1,16 @@
 import type { FormEvent, JSX } from 'react'
-import { useEffect, useMemo, useState } from 'react'
+import { useEffect, useState } from 'react'
+import { DatasetSplitFields, useSettledDatasetSplit } from '../../components/DatasetSplitFields'
 import { ErrorMessage } from '../../components/ErrorMessage'
+import { MaxTokensField, ModelPathField, TemperatureField } from '../../components/GenerationFields'
 import { formatCount } from '../../format'
 import { useDatasetsStore } from '../../stores/useDatasetsStore'
 import { useRunsStore } from '../../stores/useRunsStore'
 import type { NewRunFields } from './newRunForm'
 import { defaultNewRunFields, describeTreeSize, nodesPerQuestion, toCreateRunInput } from './newRunForm'
+
+/** A run's tree is training data: the train split by default. */
+const runSplits = ['train'] as const
 
 /** Starts a tree-search run: which questions, how wide the tree, how to sample, with which model. */
 export function NewRunForm(props: { onCreated(): void }): JSX.Element {
@@ -24,14 +29,7 @@ export function NewRunForm(props: { onCreated(): void }): JSX.Element {
     return () => clearCreateError()
   }, [loadDatasets, clearCreateError])
 
-  const dataset = useMemo(() => datasets.find((candidate) => String(candidate.id) === fields.datasetId) ?? null, [datasets, fields.datasetId])
-  // Pick the first dataset and its train split (else its first) once datasets are known.
-  useEffect(() => {
-    const first = dataset ?? datasets[0]
-    if (!first) return
-    const split = first.splits.some((s) => s.split === fields.split) ? fields.split : (first.splits.find((s) => s.split === 'train') ?? first.splits[0])?.split
-    if (String(first.id) !== fields.datasetId || split !== fields.split) setFields((current) => ({ ...current, datasetId: String(first.id), split: split ?? '' }))
-  }, [datasets, dataset, fields.datasetId, fields.split])
+  const dataset = useSettledDatasetSplit(datasets, fields, setFields, runSplits)
 
   const branching = Number(fields.branching)
   const splitCount = dataset?.splits.find((s) => s.split === fields.split)?.count ?? 0
@@ -49,26 +47,7 @@ export function NewRunForm(props: { onCreated(): void }): JSX.Element {
         <h2>New run</h2>
         {datasets.length === 0 && <p className="muted">Import a dataset on the Datasets page first.</p>}
         <div className="form-grid">
-          <label className="field">
-            <span>Dataset</span>
-            <select value={fields.datasetId} onChange={(event) => set({ datasetId: event.target.value, split: '' })} data-testid="new-run-dataset">
-              {datasets.map((candidate) => (
-                <option key={candidate.id} value={candidate.id}>
-                  {candidate.name} ({candidate.benchmark})
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field">
-            <span>Split</span>
-            <select value={fields.split} onChange={(event) => set({ split: event.target.value })} data-testid="new-run-split">
-              {dataset?.splits.map((s) => (
-                <option key={s.split} value={s.split}>
-                  {s.split} ({formatCount(s.count)})
-                </option>
-              ))}
-            </select>
-          </label>
+          <DatasetSplitFields datasetLabel="Dataset" datasets={datasets} dataset={dataset} choice={fields} onChange={set} testIdPrefix="new-run" />
           <label className="field">
             <span title="the first N of a seeded shuffle of the split">Questions (empty: all)</span>
             <input type="number" min={1} value={fields.limit} onChange={(event) => set({ limit: event.target.value })} data-testid="new-run-limit" />
@@ -91,27 +70,18 @@ export function NewRunForm(props: { onCreated(): void }): JSX.Element {
           {totalNodes > 0 && <span className="muted"> · {formatCount(questionCount)} question{questionCount === 1 ? '' : 's'} → {formatCount(totalNodes)} nodes</span>}
         </p>
         <div className="form-grid">
-          <label className="field">
-            <span>Temperature (paper: 0.3)</span>
-            <input type="number" min={0} max={2} step={0.05} required value={fields.temperature} onChange={(event) => set({ temperature: event.target.value })} />
-          </label>
+          <TemperatureField value={fields.temperature} onChange={(temperature) => set({ temperature })} />
           <label className="field">
             <span>Top-p</span>
             <input type="number" min={0.01} max={1} step={0.01} required value={fields.topP} onChange={(event) => set({ topP: event.target.value })} />
           </label>
-          <label className="field">
-            <span>Max tokens per output</span>
-            <input type="number" min={1} required value={fields.maxTokens} onChange={(event) => set({ maxTokens: event.target.value })} data-testid="new-run-max-tokens" />
-          </label>
+          <MaxTokensField value={fields.maxTokens} onChange={(maxTokens) => set({ maxTokens })} testId="new-run-max-tokens" />
           <label className="field">
             <span>Questions in parallel</span>
             <input type="number" min={1} max={64} required value={fields.questionConcurrency} onChange={(event) => set({ questionConcurrency: event.target.value })} />
           </label>
         </div>
-        <label className="field">
-          <span>Model (GGUF path; empty: the one chosen in Setup)</span>
-          <input className="mono" value={fields.modelPath} onChange={(event) => set({ modelPath: event.target.value })} placeholder=".models/SmolLM2-135M-Instruct.Q4_1.gguf" data-testid="new-run-model" />
-        </label>
+        <ModelPathField value={fields.modelPath} onChange={(modelPath) => set({ modelPath })} testId="new-run-model" />
         <div className="form-row">
           <span className="spacer" />
           <button type="submit" className="primary" disabled={creating || !dataset} data-testid="new-run-submit">
