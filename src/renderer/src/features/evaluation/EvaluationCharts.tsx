@@ -137,7 +137,7 @@ function AblationChart(props: { results: EvaluationResults }): JSX.Element {
           <YAxis domain={[0, 100]} ticks={[0, 25, 50, 75, 100]} allowDataOverflow unit="%" tickLine={false} />
           <Tooltip formatter={percent} />
           <Bar dataKey="mean" name="accuracy" fill={colors.accent} isAnimationActive={false} minPointSize={2} maxBarSize={44}>
-            <ErrorBar dataKey="error" width={6} stroke={colors.muted} />
+            <ErrorBar dataKey="error" width={6} stroke={colors.muted} isAnimationActive={false} />
             {/* Inside the bar: above it the error bar would cross the number. */}
             <LabelList dataKey="mean" position="insideTop" offset={8} fill="#ffffff" formatter={percent} />
           </Bar>
