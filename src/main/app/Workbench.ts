@@ -11,11 +11,12 @@ import { ModelRepository } from '../adapters/db/ModelRepository'
 import { PlaygroundRepository } from '../adapters/db/PlaygroundRepository'
 import { SettingsRepository } from '../adapters/db/SettingsRepository'
 import { TrainingRepository } from '../adapters/db/TrainingRepository'
-import { WorkbenchDatabase } from '../adapters/db/WorkbenchDatabase'
+import { translateSqliteError, WorkbenchDatabase } from '../adapters/db/WorkbenchDatabase'
 import { DataFolder } from '../adapters/fs/DataFolder'
 import { PythonRunner } from '../adapters/python/PythonRunner'
 import { TrainingWorkspace } from '../adapters/python/TrainingWorkspace'
 import { createApiHandlers } from '../api/createApiHandlers'
+import { withErrorTranslation } from '../api/withErrorTranslation'
 import { DatasetService } from '../services/DatasetService'
 import { EvaluationService } from '../services/EvaluationService'
 import { EventBus } from '../services/EventBus'
@@ -144,7 +145,7 @@ export class Workbench {
       this.events,
       options.training
     )
-    this.handlers = createApiHandlers(this)
+    this.handlers = withErrorTranslation(createApiHandlers(this), (error) => translateSqliteError(error, store.path))
   }
 
   static open(options: WorkbenchOptions): Workbench {
