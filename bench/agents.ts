@@ -17,6 +17,7 @@ import { availableParallelism, loadavg } from 'node:os'
 import { join } from 'node:path'
 import type { LlamaContext, LlamaContextSequence, Token } from 'node-llama-cpp'
 import { LlamaAgentRuntime } from '../src/main/adapters/llm/LlamaAgentRuntime'
+import { decodeSequences } from './_decodeSequences'
 import { LlamaEngine } from '../src/main/adapters/llm/LlamaEngine'
 import type { LoadedModel } from '../src/main/adapters/llm/LoadedModel'
 import type { ChatMessage } from '../src/main/domain/agents/types'
@@ -201,41 +202,13 @@ async function bareContext(model: LoadedModel, sequenceCount: number): Promise<B
 async function runBare(bare: BareContext, prompt: Token[], seeds: number[], maxTokens: number, lockstep: boolean): Promise<Measurement> {
   for (const sequence of bare.sequences) await sequence.clearHistory()
   bare.batches.length = 0
-  // The lockstep barrier: each sequence, after a token, waits until every running sequence has one.
-  let running = seeds.length
-  let waiting: (() => void)[] = []
-  const release = () => {
-    if (waiting.length > 0 && waiting.length >= running) {
-      const ready = waiting
-      waiting = []
-      for (const go of ready) go()
-    }
-  }
-  const arrive = () => new Promise<void>((resolve) => {
-    waiting.push(resolve)
-    release()
-  })
-
   const startedAt = performance.now()
-  const counts = await Promise.all(
-    bare.sequences.map(async (sequence, index) => {
-      let count = 0
-      const iterator = sequence.evaluate(prompt, { temperature, topP: 1, seed: seeds[index]! })
-      try {
-        let step = await iterator.next()
-        while (!step.done) {
-          if (++count >= maxTokens) break
-          if (lockstep) await arrive()
-          step = await iterator.next()
-        }
-      } finally {
-        running--
-        release()
-        await iterator.return(undefined)
-      }
-      return count
-    })
-  )
+  const counts = await decodeSequences(bare.sequences, {
+    maxTokens,
+    lockstep,
+    inputOf: () => prompt,
+    samplingOf: (index) => ({ temperature, topP: 1, seed: seeds[index]! })
+  })
   const ms = performance.now() - startedAt
   const tokens = counts.reduce((sum, count) => sum + count, 0)
   // The first decode is the prompt prefill of every sequence; the rest are generation steps.

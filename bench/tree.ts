@@ -22,6 +22,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { LlamaCompletion, type LlamaContextSequence, type Token } from 'node-llama-cpp'
 import { LlamaAgentRuntime } from '../src/main/adapters/llm/LlamaAgentRuntime'
+import { decodeSequences } from './_decodeSequences'
 import { LlamaEngine } from '../src/main/adapters/llm/LlamaEngine'
 import type { LoadedModel } from '../src/main/adapters/llm/LoadedModel'
 import { RunRepository } from '../src/main/adapters/db/RunRepository'
@@ -301,41 +302,13 @@ async function bareLockstepDecode(model: LoadedModel, parallelism: number, promp
     const sequences: LlamaContextSequence[] = Array.from({ length: parallelism }, () => context.getSequence())
     await Promise.all(sequences.map((sequence) => sequence.evaluateWithoutGeneratingNewTokens(prompt.slice(0, -1))))
 
-    let running = parallelism
-    let waiting: (() => void)[] = []
-    const release = () => {
-      if (waiting.length > 0 && waiting.length >= running) {
-        const ready = waiting
-        waiting = []
-        for (const go of ready) go()
-      }
-    }
-    const arrive = () =>
-      new Promise<void>((resolve) => {
-        waiting.push(resolve)
-        release()
-      })
-
     const startedAt = performance.now()
-    const counts = await Promise.all(
-      sequences.map(async (sequence, index) => {
-        let count = 0
-        const iterator = sequence.evaluate([prompt[prompt.length - 1]!], { temperature, topK, topP: 1, seed: 1000 + index })
-        try {
-          let step = await iterator.next()
-          while (!step.done) {
-            if (++count >= perSequence) break
-            await arrive()
-            step = await iterator.next()
-          }
-        } finally {
-          running--
-          release()
-          await iterator.return(undefined)
-        }
-        return count
-      })
-    )
+    const counts = await decodeSequences(sequences, {
+      maxTokens: perSequence,
+      lockstep: true,
+      inputOf: () => [prompt[prompt.length - 1]!],
+      samplingOf: (index) => ({ temperature, topK, topP: 1, seed: 1000 + index })
+    })
     const ms = performance.now() - startedAt
     const generatedTokens = counts.reduce((sum, count) => sum + count, 0)
     return { generatedTokens, ms, tokensPerSecond: (generatedTokens / ms) * 1000 }
