@@ -1,4 +1,5 @@
 import type { ChatMessage, GeneratedText, GenerationRequest, Role, SamplingOptions } from '../agents/types'
+import { FailFastGroup } from '../concurrency/FailFastGroup'
 import type { Benchmark } from '../grading/benchmarks'
 import { gradeAnswer, type GradeResult } from '../grading/gradeAnswer'
 import type { PromptVariables } from '../prompts/PromptTemplate'
@@ -121,15 +122,8 @@ export async function evaluateItem(
     else waitingOn.set(unit.key, missing.length)
   }
 
-  const stop = new AbortController()
-  const onOuterAbort = () => stop.abort(settings.signal?.reason)
-  settings.signal?.addEventListener('abort', onOuterAbort, { once: true })
-  if (settings.signal?.aborted) stop.abort(settings.signal.reason)
-  let failure: { error: unknown } | null = null
-  const fail = (error: unknown) => {
-    failure ??= { error }
-    stop.abort(error)
-  }
+  const group = new FailFastGroup(settings.signal)
+  const fail = (error: unknown) => group.fail(error)
   const inFlight = new Set<Promise<void>>()
   const track = (promise: Promise<void>) => {
     const tracked = promise.catch(fail).finally(() => inFlight.delete(tracked))
@@ -171,7 +165,7 @@ export async function evaluateItem(
 
   const accept = (unit: WorkUnit, role: Role, adapter: ResolvedAdapter, messages: ChatMessage[], output: GeneratedText) => {
     // An interrupted sample is not a unit: it is generated again, whole, on resume.
-    if (output.stopReason === 'abort' || stop.signal.aborted) return
+    if (output.stopReason === 'abort' || group.stopped) return
     const verdict = grade(question, output.text)
     const saved = ports.save({
       seed: item.seed,
@@ -209,19 +203,19 @@ export async function evaluateItem(
         messages,
         seeds: units.map((unit) => unit.samplingSeed),
         sampling: settings.sampling,
-        signal: stop.signal,
+        signal: group.signal,
         onSampleDone: handle
       })
       // A port that does not call onSampleDone still delivers every sample.
       outputs.forEach((output, index) => handle(index, output))
     } catch (error) {
-      if (!stop.signal.aborted) fail(error)
+      if (!group.stopped) fail(error)
     }
   }
 
   /** Starts the released units, one request per (role, adapter, prompt). */
   function launch(units: readonly WorkUnit[]): void {
-    if (units.length === 0 || stop.signal.aborted) return
+    if (units.length === 0 || group.stopped) return
     const groups = new Map<string, { units: WorkUnit[]; role: Role; adapter: ResolvedAdapter; messages: ChatMessage[] }>()
     try {
       for (const unit of units) {
@@ -238,13 +232,10 @@ export async function evaluateItem(
     for (const group of groups.values()) track(request(group.units, group.role, group.adapter, group.messages))
   }
 
-  try {
+  await group.run(async () => {
     launch(ready)
     while (inFlight.size > 0) await Promise.all([...inFlight])
-  } finally {
-    settings.signal?.removeEventListener('abort', onOuterAbort)
-  }
-  if (failure) throw (failure as { error: unknown }).error
+  })
   return { generated, complete: item.units.every((unit) => texts.has(unit.key)) }
 }
 

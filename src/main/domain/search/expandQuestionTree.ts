@@ -1,4 +1,5 @@
 import type { ChatMessage, GeneratedText, LanguageModelPort, Role, SamplingOptions } from '../agents/types'
+import { FailFastGroup } from '../concurrency/FailFastGroup'
 import { childPath, roleOfPath, seedOfNode } from './treeShape'
 
 /**
@@ -66,18 +67,11 @@ export async function expandQuestionTree(
   const stored = new Map(existing.map((node) => [node.path, node]))
   // One failure (a full disk while saving, a crashed model) stops the whole question: every other request of it is
   // aborted, and the first error is what the caller sees.
-  const stop = new AbortController()
-  const onOuterAbort = () => stop.abort(settings.signal?.reason)
-  settings.signal?.addEventListener('abort', onOuterAbort, { once: true })
-  if (settings.signal?.aborted) stop.abort(settings.signal.reason)
-  let failure: { error: unknown } | null = null
-  const fail = (error: unknown) => {
-    failure ??= { error }
-    stop.abort(error)
-  }
+  const group = new FailFastGroup(settings.signal)
+  const fail = (error: unknown) => group.fail(error)
 
   const expand = async (parent: ExistingNode | null): Promise<void> => {
-    if (stop.signal.aborted) return
+    if (group.stopped) return
     const paths = Array.from({ length: settings.branching }, (_, branch) => childPath(parent?.path ?? null, branch))
     const role = roleOfPath(paths[0]!)
     const children: Promise<void>[] = []
@@ -100,10 +94,10 @@ export async function expandQuestionTree(
           messages,
           seeds,
           sampling: settings.sampling,
-          signal: stop.signal,
+          signal: group.signal,
           onSampleDone: (index, output) => {
             // An interrupted sample is not a node: it is generated again, whole, on resume.
-            if (output.stopReason === 'abort' || stop.signal.aborted) return
+            if (output.stopReason === 'abort' || group.stopped) return
             try {
               const path = missing[index]!
               const verdict = ports.judge(question, output.text)
@@ -128,18 +122,13 @@ export async function expandQuestionTree(
           }
         })
       } catch (error) {
-        if (!stop.signal.aborted) fail(error)
+        if (!group.stopped) fail(error)
       }
     }
     await Promise.all(children)
   }
 
-  try {
-    await expand(null)
-  } finally {
-    settings.signal?.removeEventListener('abort', onOuterAbort)
-  }
-  if (failure) throw (failure as { error: unknown }).error
+  await group.run(() => expand(null))
 }
 
 /** The generation a verifier critiques, and the generation and critique a refiner revises. */
