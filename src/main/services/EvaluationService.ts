@@ -132,6 +132,16 @@ export class EvaluationService {
     this.subjectJobs = new SubjectJobs(jobs, events, 'evaluation', 'evaluations')
   }
 
+  /** A lookup of stored questions that reads each one once: the items of several seeds share their questions. */
+  private questionLookup(): (questionId: number) => StoredQuestion {
+    const cache = new Map<number, StoredQuestion>()
+    return (questionId) => {
+      let question = cache.get(questionId)
+      if (!question) cache.set(questionId, (question = this.datasets.getQuestion(questionId)))
+      return question
+    }
+  }
+
   // ---- configurations ---------------------------------------------------------------------------------------------
 
   /** The presets with their groups and needs; `needs` lists what the given ids (default: all presets) need bound. */
@@ -322,10 +332,9 @@ export class EvaluationService {
         }
       }
     }
-    const questionCache = new Map<number, StoredQuestion>()
+    const storedQuestion = this.questionLookup()
     const questionOf = (id: number): EvalQuestion => {
-      let stored = questionCache.get(id)
-      if (!stored) questionCache.set(id, (stored = this.datasets.getQuestion(id)))
+      const stored = storedQuestion(id)
       return { id: stored.id, question: stored.question, gold: stored.answer, choices: stored.choices }
     }
     const save = (unit: CompletedUnit) => {
@@ -566,13 +575,12 @@ export class EvaluationService {
     const keys = keysOfConfiguration(configuration)
     const rows = this.evaluations.outputsOf(record.id, items, { keys, prompts })
     const byItem = groupRows(rows)
-    const questions = new Map<number, StoredQuestion>()
+    const questionOf = this.questionLookup()
     const passTemplates = Array.from({ length: configuration.votes }, (_, pass) => configurationPassUnits(configuration, pass))
     const turns = turnsOf(configuration)
     const finalTurn = finalTurnIndex(configuration)
     return items.map((item) => {
-      let question = questions.get(item.questionId)
-      if (!question) questions.set(item.questionId, (question = this.datasets.getQuestion(item.questionId)))
+      const question = questionOf(item.questionId)
       const units = byItem.get(itemKey(item.seed, item.questionId)) ?? new Map<string, EvalOutputRow>()
       const complete = keys.every((key) => units.has(key))
       const view: EvalItemView = {
@@ -618,10 +626,9 @@ export class EvaluationService {
   compare(evaluationA: number, evaluationB: number, pairs?: readonly (readonly [string, string])[]): ComparisonWithQuestions[] {
     const a = this.summary(evaluationA)
     const b = evaluationA === evaluationB ? a : this.summary(evaluationB)
-    const questions = new Map<number, StoredQuestion>()
+    const questionOf = this.questionLookup()
     const withQuestion = (difference: ItemDifference) => {
-      let question = questions.get(difference.questionId)
-      if (!question) questions.set(difference.questionId, (question = this.datasets.getQuestion(difference.questionId)))
+      const question = questionOf(difference.questionId)
       return { ...difference, externalId: question.externalId, question: question.question, gold: question.answer }
     }
     return compareEvaluations(a, b, pairs ? { pairs } : {}).map((comparison) => ({
@@ -734,11 +741,10 @@ export class EvaluationService {
     const items = plan.items.filter((item) => options.seed === undefined || item.seed === options.seed)
     const keys = [trained.g.key, trained.v.key, trained.r.key, untrained.v.key, untrained.r.key]
     const byItem = groupRows(this.evaluations.outputsOf(evaluationId, items, { keys }))
-    const questions = new Map<number, StoredQuestion>()
+    const questionOf = this.questionLookup()
     const entries = items.map((item): VerifierComparisonItem => {
       const units = byItem.get(itemKey(item.seed, item.questionId)) ?? new Map<string, EvalOutputRow>()
-      let question = questions.get(item.questionId)
-      if (!question) questions.set(item.questionId, (question = this.datasets.getQuestion(item.questionId)))
+      const question = questionOf(item.questionId)
       const side = (s: Side) => {
         const v = units.get(s.v.key)
         const r = units.get(s.r.key)
