@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium, screenshotPath, startServe } from '../support/browser'
+import { launchChromium, openPage, screenshotPath, startServe } from '../support/browser'
 import type { ServeProcess } from '../support/browser'
 import { makeTempDir, sharedDataDir, sharedDataFile } from '../support/paths'
 
@@ -23,13 +23,7 @@ describe('Datasets page in Chromium over serve mode', () => {
   })
 
   it('imports a dataset through the UI and shows its question count', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
-    const errors: string[] = []
-    page.on('pageerror', (error) => errors.push(error.message))
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(message.text())
-    })
-    await page.goto(`${serve.url}#/datasets`)
+    const { page, errors } = await openPage(browser, `${serve.url}#/datasets`, { viewport: { width: 1400, height: 900 }, consoleErrors: true })
     await page.getByText('No datasets yet').waitFor()
     await expect.poll(() => page.locator('.statusbar').innerText()).toContain('connected')
 

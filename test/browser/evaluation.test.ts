@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Workbench } from '../../src/main/app/Workbench'
-import { launchChromium, screenshotPath, startServe } from '../support/browser'
+import { launchChromium, openPage, screenshotPath, startServe } from '../support/browser'
 import type { ServeProcess } from '../support/browser'
 import { tinyLoraPath, tinyModelPath } from '../support/models'
 import { makeTempDir, sharedDataDir, sharedDataFile } from '../support/paths'
@@ -72,19 +72,11 @@ describe('Evaluation and Compare pages in Chromium over serve mode', () => {
     temp?.cleanup()
   })
 
-  async function openPage(hash: string, viewport = { width: 1400, height: 1000 }): Promise<{ page: Page; errors: string[] }> {
-    const page = await browser.newPage({ viewport, acceptDownloads: true })
-    const errors: string[] = []
-    page.on('pageerror', (error) => errors.push(error.message))
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(message.text())
-    })
-    await page.goto(`${serve.url}#/${hash}`)
-    return { page, errors }
-  }
+  const openHash = (hash: string, viewport = { width: 1400, height: 1000 }): Promise<{ page: Page; errors: string[] }> =>
+    openPage(browser, `${serve.url}#/${hash}`, { viewport, acceptDownloads: true, consoleErrors: true })
 
   it('creates a real evaluation on the tiny model from the form and shows its table, charts, items and exports', async () => {
-    const { page, errors } = await openPage('evaluation', { width: 1400, height: 1500 })
+    const { page, errors } = await openHash('evaluation', { width: 1400, height: 1500 })
     await page.getByTestId(`evaluation-${scriptedId}`).waitFor()
     await page.getByTestId('new-eval-toggle').click()
     await poll(() => page.getByTestId('new-eval-dataset').locator('option').count()).toBe(1)
@@ -139,7 +131,7 @@ describe('Evaluation and Compare pages in Chromium over serve mode', () => {
   })
 
   it('shows the scripted evaluation as the paper’s table and figures, and compares it with another evaluation', async () => {
-    const { page, errors } = await openPage('evaluation', { width: 1400, height: 1400 })
+    const { page, errors } = await openHash('evaluation', { width: 1400, height: 1400 })
     await page.getByTestId(`evaluation-${scriptedId}`).getByRole('button', { name: new RegExp(`#${scriptedId} ·`) }).click()
     await poll(() => page.getByTestId('evaluation-title').innerText()).toBe('scripted: baselines, MALT and ablations')
     const table = page.getByTestId('results-table')
@@ -184,7 +176,7 @@ describe('Evaluation and Compare pages in Chromium over serve mode', () => {
       modelPath: tinyModelPath(),
       questionConcurrency: 2
     })) as { id: number; unitCount: number }
-    const { page, errors } = await openPage('evaluation', { width: 1400, height: 700 })
+    const { page, errors } = await openHash('evaluation', { width: 1400, height: 700 })
     page.on('dialog', (dialog) => void dialog.accept())
     const row = page.getByTestId(`evaluation-${created.id}`)
     await expect.poll(() => row.innerText(), { timeout: 60_000 }).toMatch(/running/i)
@@ -206,7 +198,7 @@ describe('Evaluation and Compare pages in Chromium over serve mode', () => {
   })
 
   it('steps through the items where the trained and the untrained verifier disagree on the Compare page', async () => {
-    const { page, errors } = await openPage('compare', { width: 1400, height: 1300 })
+    const { page, errors } = await openHash('compare', { width: 1400, height: 1300 })
     await page.getByTestId('compare-evaluation').selectOption(String(scriptedId))
     await poll(() => page.getByTestId('compare-trained').inputValue()).toBe('malt')
     expect(await page.getByTestId('compare-untrained').inputValue()).toBe('untrained_v')

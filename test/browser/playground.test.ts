@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium, screenshotPath, startServe } from '../support/browser'
+import { launchChromium, openPage, screenshotPath, startServe } from '../support/browser'
 import type { ServeProcess } from '../support/browser'
 import { smolModelPath } from '../support/models'
 import { makeTempDir, sharedDataDir } from '../support/paths'
@@ -35,10 +35,7 @@ describe('Playground in Chromium over serve mode, on SmolLM2', () => {
   })
 
   it('streams G → V → R on a dataset question, validates an edited prompt, and runs two verifiers side by side', async () => {
-    const page = await browser.newPage({ viewport: { width: 1500, height: 1100 } })
-    const errors: string[] = []
-    page.on('pageerror', (error) => errors.push(error.message))
-    await page.goto(`${serve.url}#/playground`)
+    const { page, errors } = await openPage(browser, `${serve.url}#/playground`, { viewport: { width: 1500, height: 1100 } })
     await expect.poll(() => page.getByTestId('template-generator-user').inputValue()).toContain('{{question}}')
 
     const picker = page.getByTestId('pick-question')

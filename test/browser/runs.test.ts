@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium, screenshotPath, startServe } from '../support/browser'
+import { launchChromium, openPage, screenshotPath, startServe } from '../support/browser'
 import type { ServeProcess } from '../support/browser'
 import { makeTempDir, repoRoot, sharedDataDir, sharedDataFile } from '../support/paths'
 import { seedRun } from '../support/seedRun'
@@ -100,13 +100,7 @@ describe('Runs page in Chromium over serve mode', () => {
   })
 
   async function openRun(run: ExploredRun, viewport = { width: 1400, height: 1000 }): Promise<{ page: Page; errors: string[] }> {
-    const page = await browser.newPage({ viewport, acceptDownloads: true })
-    const errors: string[] = []
-    page.on('pageerror', (error) => errors.push(error.message))
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(message.text())
-    })
-    await page.goto(`${serve.url}#/runs`)
+    const { page, errors } = await openPage(browser, `${serve.url}#/runs`, { viewport, acceptDownloads: true, consoleErrors: true })
     await page.getByTestId(`run-${run.runId}`).getByRole('button', { name: new RegExp(`#${run.runId} ·`) }).click()
     await expect.poll(() => page.getByTestId('run-title').innerText()).toBe(run.name)
     return { page, errors }

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium, screenshotPath, startServe } from '../support/browser'
+import { launchChromium, openPage, screenshotPath, startServe } from '../support/browser'
 import type { ServeProcess } from '../support/browser'
 import { tinyModelPath } from '../support/models'
 import { makeTempDir } from '../support/paths'
@@ -23,10 +23,7 @@ describe('Setup page in Chromium over serve mode', () => {
   })
 
   it('adds a GGUF model, shows its facts and the backend, and reports a failed download', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
-    const errors: string[] = []
-    page.on('pageerror', (error) => errors.push(error.message))
-    await page.goto(`${serve.url}#/setup`)
+    const { page, errors } = await openPage(browser, `${serve.url}#/setup`, { viewport: { width: 1400, height: 1000 } })
     await expect.poll(() => page.getByTestId('backend').innerText(), { timeout: 60_000 }).toMatch(/CPU, \d+ threads/)
 
     await page.getByTestId('model-path').fill(tinyModelPath())

@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TrainingJobView } from '@shared/api/schemas/training'
 import { Workbench } from '../../src/main/app/Workbench'
-import { launchChromium, screenshotPath, startServe } from '../support/browser'
+import { launchChromium, openPage, screenshotPath, startServe } from '../support/browser'
 import type { ServeProcess } from '../support/browser'
 import { tinyModelPath } from '../support/models'
 import { makeTempDir, sharedDataDir } from '../support/paths'
@@ -47,10 +47,7 @@ describe('Training page in Chromium over serve mode', () => {
   })
 
   it('shows the jobs, the loss curve of the SFT job, the reward curves of the DPO job, the log and the adapters', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
-    const errors: string[] = []
-    page.on('pageerror', (error) => errors.push(error.message))
-    await page.goto(`${serve.url}#/training`)
+    const { page, errors } = await openPage(browser, `${serve.url}#/training`, { viewport: { width: 1400, height: 1000 } })
 
     const sftRow = page.getByTestId(`training-job-${sft.id}`)
     await expect.poll(() => sftRow.innerText(), { timeout: 30_000 }).toMatch(/completed/i)

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { chromium } from 'playwright-core'
 import { ensureRendererBuilt } from '../../src/main/adapters/build/ensureRendererBuilt'
 import { repoRoot, testOutputDir } from './paths'
@@ -67,6 +67,30 @@ export async function startServe(args: string[], env: NodeJS.ProcessEnv = {}): P
         child.kill('SIGTERM')
       })
   }
+}
+
+export interface OpenPageOptions {
+  viewport: { width: number; height: number }
+  acceptDownloads?: boolean
+  /** Also record console.error lines, not only uncaught page errors. */
+  consoleErrors?: boolean
+}
+
+/**
+ * A new page at `url` that records the page's uncaught errors (and, when asked, its console errors) into `errors`,
+ * which the tests expect to stay empty: a UI that throws must fail the test even when the assertions still pass.
+ */
+export async function openPage(browser: Browser, url: string, options: OpenPageOptions): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: options.viewport, ...(options.acceptDownloads !== undefined ? { acceptDownloads: options.acceptDownloads } : {}) })
+  const errors: string[] = []
+  page.on('pageerror', (error) => errors.push(error.message))
+  if (options.consoleErrors) {
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text())
+    })
+  }
+  await page.goto(url)
+  return { page, errors }
 }
 
 export function screenshotPath(name: string): string {
