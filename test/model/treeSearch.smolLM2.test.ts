@@ -3,8 +3,9 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Workbench } from '../../src/main/app/Workbench'
 import { runCli } from '../../src/main/cli/runCli'
-import type { ChatMessage, Role } from '../../src/main/domain/agents/types'
+import type { Role } from '../../src/main/domain/agents/types'
 import { roles } from '../../src/main/domain/agents/types'
+import type { DpoRecord, SftRecord, TreeRecord } from '../../src/main/domain/export/toTrlRecords'
 import { buildTrainingSets } from '../../src/main/domain/search/buildTrainingSets'
 import { computeCredit } from '../../src/main/domain/search/computeCredit'
 import { nodesPerQuestion } from '../../src/main/domain/search/treeShape'
@@ -30,34 +31,6 @@ const temp = makeTempDir('malt-tree-smol-')
 const databasePath = join(temp.dir, 'w.sqlite')
 const dataFile = join(temp.dir, 'gsm8k', 'train.jsonl')
 let runId: number
-
-interface TreeLine {
-  run_id: number
-  question_id: number
-  node_id: number
-  parent_id: number | null
-  role: Role
-  branch: number
-  path: string
-  text: string
-  answer: string | null
-  reward: number | null
-  value: number | null
-  label: boolean | null
-}
-
-interface SftLine {
-  prompt: ChatMessage[]
-  completion: ChatMessage[]
-  meta: { run_id: number; question_id: number; node_id: number; role: Role; value: number | null }
-}
-
-interface DpoLine {
-  prompt: ChatMessage[]
-  chosen: ChatMessage[]
-  rejected: ChatMessage[]
-  meta: { run_id: number; question_id: number; role: Role; parent_node_id: number | null; chosen_node_id: number; rejected_node_id: number }
-}
 
 async function malt(args: string[]): Promise<string> {
   const io = captureIo()
@@ -108,7 +81,7 @@ describe('a MALT tree search on SmolLM2 through the CLI', () => {
   })
 
   it('exports the tree: one line per node with its place, text, answer, reward, value and label', async () => {
-    const tree = await exportLines<TreeLine>('tree')
+    const tree = await exportLines<TreeRecord>('tree')
     expect(tree).toHaveLength(questionCount * nodesPerQuestion(branching))
     for (const line of tree) {
       expect(Object.keys(line).sort()).toEqual(
@@ -123,7 +96,7 @@ describe('a MALT tree search on SmolLM2 through the CLI', () => {
       expect(line.value).toBeLessThanOrEqual(1)
       expect(line.label).toBe(line.value! > 0.5)
     }
-    const byQuestion = new Map<number, TreeLine[]>()
+    const byQuestion = new Map<number, TreeRecord[]>()
     for (const line of tree) byQuestion.set(line.question_id, [...(byQuestion.get(line.question_id) ?? []), line])
     expect(byQuestion.size).toBe(questionCount)
     for (const nodes of byQuestion.values()) {
@@ -144,7 +117,7 @@ describe('a MALT tree search on SmolLM2 through the CLI', () => {
     { name: 'θ = 0, local pooling', threshold: 0, pooling: 'local' as const, args: ['--threshold', '0', '--pooling', 'local'] }
   ]) {
     it(`gives exactly the exported SFT examples and DPO pairs when credit is recomputed from the exported tree (${setting.name})`, async () => {
-      const tree = await exportLines<TreeLine>('tree', undefined, setting.args)
+      const tree = await exportLines<TreeRecord>('tree', undefined, setting.args)
       const byId = new Map(tree.map((line) => [line.node_id, line]))
       const nodes = tree.map((line) => ({ id: line.node_id, parentId: line.parent_id, questionId: line.question_id, role: line.role, reward: line.reward }))
       const credit = computeCredit(nodes, { threshold: setting.threshold, pooling: setting.pooling })
@@ -154,7 +127,7 @@ describe('a MALT tree search on SmolLM2 through the CLI', () => {
       let sftCount = 0
       let pairCount = 0
       for (const role of roles) {
-        const sft = await exportLines<SftLine>('sft', role, setting.args)
+        const sft = await exportLines<SftRecord>('sft', role, setting.args)
         expect(sft.map((line) => line.meta.node_id)).toEqual(sets.sft.filter((example) => example.role === role).map((example) => example.nodeId))
         for (const line of sft) {
           const node = byId.get(line.meta.node_id)!
@@ -166,7 +139,7 @@ describe('a MALT tree search on SmolLM2 through the CLI', () => {
         }
         sftCount += sft.length
 
-        const dpo = await exportLines<DpoLine>('dpo', role, setting.args)
+        const dpo = await exportLines<DpoRecord>('dpo', role, setting.args)
         expect(dpo.map((line) => [line.meta.chosen_node_id, line.meta.rejected_node_id, line.meta.parent_node_id])).toEqual(
           sets.pairs.filter((pair) => pair.role === role).map((pair) => [pair.chosenNodeId, pair.rejectedNodeId, pair.parentNodeId])
         )
