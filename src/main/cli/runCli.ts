@@ -36,9 +36,9 @@ export function describeError(error: unknown): string {
   const where = formatErrorLocation(serialized.location)
   const message = serialized.message.replace(/\s*\n\s*/g, ' ')
   if (!where || message.includes(where)) return message
-  // A CLI flag's own message already names it ("--seed: 'abc' is not an integer"); naming it twice adds nothing.
-  const field = serialized.location?.field
-  if (field?.startsWith('--') && message.startsWith(`${field}:`) && !serialized.location?.file) return message
+  // A message that already begins with its field ("--seed: 'abc' is not an integer") needs it named only once.
+  const location = serialized.location
+  if (location?.field && !location.file && location.line === undefined && message.startsWith(`${location.field}:`)) return message
   return `${where}: ${message}`
 }
 
