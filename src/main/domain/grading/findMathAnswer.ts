@@ -1,0 +1,160 @@
+import type { AnswerExtraction, ExtractionSource } from '@shared/grading/AnswerExtraction'
+import { isStepLabel } from './isStepLabel'
+import { locateAnswerSpans, type AnswerSpan } from './locateAnswerSpans'
+
+/**
+ * The answer of a MATH output: the LaTeX the model wrote (compare it with `compareMathAnswers`), where it was
+ * found, or null. Tried in this order; the first that holds an answer wins:
+ *
+ * 1. the last `\boxed{…}` or `\fbox{…}` (braces matched; `\boxed 5` too);
+ * 2. the last `Final Answer:` line that holds an answer: its first `$…$` (or `\(…\)`, `\[…\]`), else the line
+ *    without markdown, a trailing period and a leading "the answer is"; a line of prose gives its last number;
+ * 3. the last "The final answer is … I hope it is correct." (Minerva's format), read like a Final Answer line;
+ * 4. the last math in `$$…$$`, `\[…\]`, `$…$` or `\(…\)` in the text;
+ * 5. the whole text when it is a bare answer (`-5`, `1,000.99`, `x \geq 5`, `\text{Evelyn}`), else the last
+ *    number in it.
+ *
+ * A step label ("Step 4") is never an answer, and neither is a verdict ("Final Answer: The answer is correct.").
+ * The answer is always a verbatim slice of the output: `output.slice(start, end)`.
+ */
+export function findMathAnswer(output: string): AnswerExtraction | null {
+  const spans = locateAnswerSpans(output)
+  const found =
+    lastSpan(spans, 'boxed', (span) => boxedAnswer(output, span)) ??
+    lastSpan(spans, 'finalAnswer', (span) => lineAnswer(output, span.start, span.end)) ??
+    lastSpan(spans, 'finalAnswerIs', (span) => lineAnswer(output, span.start, span.end)) ??
+    withSource('math', lastMath(output)) ??
+    withSource('lastValue', lastValue(output))
+  return found && { answer: output.slice(found.start, found.end), ...found }
+}
+
+interface Range {
+  start: number
+  end: number
+}
+
+interface Found extends Range {
+  source: ExtractionSource
+}
+
+function lastSpan(spans: readonly AnswerSpan[], kind: AnswerSpan['kind'], read: (span: AnswerSpan) => Range | null): Found | null {
+  for (let i = spans.length - 1; i >= 0; i--) {
+    const span = spans[i]!
+    if (span.kind !== kind) continue
+    const range = read(span)
+    if (range) return { source: kind, ...range }
+  }
+  return null
+}
+
+function withSource(source: ExtractionSource, range: Range | null): Found | null {
+  return range && { source, ...range }
+}
+
+function boxedAnswer(output: string, span: AnswerSpan): Range | null {
+  const range = { start: span.start, end: span.end }
+  return holdsAnswer(output, range) ? range : null
+}
+
+/** Math delimiters; `$$` before `$` so that display math is not read as two inline pieces. */
+const mathPattern = /\$\$([^$]+?)\$\$|\\\[([\s\S]+?)\\\]|\\\(([\s\S]+?)\\\)|(?<!\\)\$([^$\n]+?)\$/g
+
+/** What a `Final Answer:` line (offsets `start`–`end`) holds, or null. */
+function lineAnswer(output: string, start: number, end: number): Range | null {
+  const line = output.slice(start, end)
+  mathPattern.lastIndex = 0
+  const math = mathPattern.exec(line)
+  if (math) {
+    const range = groupRange(math, start)
+    if (range && holdsAnswer(output, range)) return range
+  }
+  let range: Range = { start, end }
+  const text = () => output.slice(range.start, range.end)
+  const hope = /[\s.,]*I hope it is correct\.?\s*$/i.exec(text())
+  if (hope) range = { start: range.start, end: range.start + hope.index }
+  const lead = /^\s*(?:(?:so|thus|therefore|hence),?\s*)?(?:the\s+)?(?:final\s+)?answer\s+is\s*:?\s*/i.exec(text())
+  if (lead) range = { start: range.start + lead[0].length, end: range.end }
+  range = trimmed(output, range)
+  if (range.end <= range.start) return null
+  if (isBareAnswer(text())) return holdsAnswer(output, range) ? range : null
+  return lastNumber(output, range)
+}
+
+/** The content of the last math delimiters in the output that holds an answer. */
+function lastMath(output: string): Range | null {
+  let last: Range | null = null
+  mathPattern.lastIndex = 0
+  for (const match of output.matchAll(mathPattern)) {
+    const range = groupRange(match, 0)
+    // A box inside math that did not close (stage 1 read every closed one) is a cut-off answer.
+    if (range && holdsAnswer(output, range) && !/\\(?:boxed|fbox)(?![a-zA-Z])/.test(output.slice(range.start, range.end))) last = range
+  }
+  return last
+}
+
+function lastValue(output: string): Range | null {
+  // A box that did not close is an output cut off in its answer: nothing after it can be trusted.
+  if (/\\(?:boxed|fbox)(?![a-zA-Z])/.test(output)) return null
+  const range = trimmed(output, { start: 0, end: output.length })
+  if (range.end <= range.start) return null
+  const text = output.slice(range.start, range.end)
+  if (!text.includes('\n') && text.length <= maxBareLength && isBareAnswer(text)) return holdsAnswer(output, range) ? range : null
+  return lastNumber(output, range)
+}
+
+// `1,000.99`, `-3`, `.5`, `3/4`, `12%`; the look-behind keeps `x2` and `5-3` from giving `2` and `-3`.
+const numberPattern = /(?<![\w.])-?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*\/\s*\d+(?![\d.]))?|\.\d+)(?:\s*\\?%)?/g
+
+function lastNumber(output: string, range: Range): Range | null {
+  const text = output.slice(range.start, range.end)
+  let last: Range | null = null
+  for (const match of text.matchAll(numberPattern)) {
+    const at = range.start + match.index
+    if (!isStepLabel(output, at)) last = { start: at, end: at + match[0].length }
+  }
+  return last
+}
+
+function groupRange(match: RegExpExecArray | RegExpMatchArray, offset: number): Range | null {
+  for (let g = 1; g < match.length; g++) {
+    const content = match[g]
+    if (content === undefined) continue
+    const start = offset + match.index! + match[0].indexOf(content, g === 4 ? 1 : 2)
+    const range = { start, end: start + content.length }
+    while (range.start < range.end && /\s/.test(content[range.start - start]!)) range.start++
+    while (range.end > range.start && /\s/.test(content[range.end - 1 - start]!)) range.end--
+    return range
+  }
+  return null
+}
+
+// A bare answer is short; longer text is prose, read for its last number.
+const maxBareLength = 160
+
+/**
+ * Whether text is an answer on its own rather than prose: no two plain words in a row once LaTeX text commands
+ * are set aside (`x \geq 5`, `12 apples`, `\text{Devon and Rebecca}`, `Evelyn`, but not "the answer is 5").
+ */
+function isBareAnswer(text: string): boolean {
+  const withoutText = text.replace(/\\(?:text\w*|mathrm|mathbf|mbox|operatorname)\s*\{[^{}]*\}/g, ' T ').replace(/\\[a-zA-Z]+/g, ' ')
+  return !/[A-Za-z]{2,}[\s,;:]+[A-Za-z]{2,}/.test(withoutText)
+}
+
+/** Not empty, not a step label, not a verdict about another answer. */
+function holdsAnswer(output: string, range: Range): boolean {
+  const text = output
+    .slice(range.start, range.end)
+    .replace(/\\text\w*\s*\{([^{}]*)\}/g, '$1')
+    .trim()
+  if (text.length === 0) return false
+  if (/^step\s*\d+\s*[:.]?$/i.test(text)) return false
+  return !/^(?:(?:is|was|seems|looks)\s+)?(?:correct|incorrect|right|wrong|valid|invalid)\s*[.!]?$/i.test(text)
+}
+
+/** Without surrounding spaces and markdown emphasis, and without a closing period. */
+function trimmed(output: string, range: Range): Range {
+  let { start, end } = range
+  while (start < end && /[\s*_]/.test(output[start]!)) start++
+  while (end > start && /[\s*_.。]/.test(output[end - 1]!)) end--
+  return { start, end }
+}
