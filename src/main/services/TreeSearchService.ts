@@ -21,7 +21,7 @@ import { roles } from '../domain/agents/types'
 import type { ExportNode } from '../domain/export/toTrlRecords'
 import { toDpoRecord, toSftRecord, toTreeRecord } from '../domain/export/toTrlRecords'
 import type { Benchmark } from '../domain/grading/benchmarks'
-import { gradeAnswer } from '../domain/grading/gradeAnswer'
+import { gradeOutput } from '../domain/grading/gradeAnswer'
 import { sampleInOrder } from '../domain/random/seededRandom'
 import { analyzeRun, matchesOutcome, questionFacts } from '../domain/search/analyzeRun'
 import type { OutcomeFilter } from '../domain/search/analyzeRun'
@@ -191,7 +191,8 @@ export class TreeSearchService {
                   ...(context.generation !== undefined ? { generation: context.generation } : {}),
                   ...(context.verification !== undefined ? { verification: context.verification } : {})
                 }),
-              judge: (q, text) => gradeAnswer(dataset.benchmark, text, q.answer, q.choices ?? undefined),
+              judge: (q, text, role) =>
+                gradeOutput(dataset.benchmark, text, q.answer, { ...(q.choices ? { choices: q.choices } : {}), statedOnly: role === 'verifier' }),
               saveNode: (node) => {
                 const id = this.runs.insertNode({
                   runId,
