@@ -1,7 +1,7 @@
 import { areEquationsEquivalent, areInequalitiesEquivalent, compareSymbolically, constantValue } from './areSymbolicallyEqual'
 import { makeExactNumber } from './ExactNumber'
 import { normalizeMathAnswer, prepareMathAnswer } from './normalizeMathAnswer'
-import { mathNumbersEqual, parseMathNumber, roundedMicros, type MathNumber } from './parseMathNumber'
+import { closeToSixPlaces, mathNumbersEqual, parseMathNumber, type MathNumber } from './parseMathNumber'
 import { parseRelation, type Relation, type RelationOperator } from './parseRelation'
 import { closingBracket, splitTopLevel } from './splitTopLevel'
 import { convertUnits, readUnit } from './unitConversions'
@@ -34,7 +34,8 @@ export const defaultMathTimeLimitMs = 1000
  * - the same text, or the same choice letter (`\text{(C)}` and `C`);
  * - numbers: exact as fractions (`0.5` = `\frac{1}{2}`), thousands separators (`7,425,000`), an unambiguous decimal
  *   comma (`3,14` against a plain number), scientific notation (`1.5\times10^{3}`), rounding to 6 decimal places
- *   when a side is written as a decimal (`0.333333` = `\frac13`, `0.333` ≠ `\frac13`), a percent read either way
+ *   within half a unit of the 6th decimal place when a side is written as a decimal (`0.333333` = `\frac13`,
+ *   `0.333` ≠ `\frac13`), a percent read either way
  *   (`50\%` = `50` = `0.5`), the same quantity in other units (`1.5 \text{ m}` = `150 \text{ cm}`);
  * - a chain `a = b = c` by its last value (`x = 5+5+1 = 7 = 11` is `x = 11`); an assignment `x = 5` by its value
  *   against a value; equations by their solution set (`lhs - rhs` proportional: `2x+4y-3=0` =
@@ -261,7 +262,7 @@ class Comparison {
     if (decimal) {
       const value = constantValue(decimal.other)
       if (value !== null && Number.isFinite(value)) {
-        return BigInt(Math.round(value * 1e6)) === roundedMicros(decimal.number.value) && this.found('equal to 6 decimal places')
+        return closeToSixPlaces(decimal.number.value, value) && this.found('equal to 6 decimal places')
       }
     }
     const verdict = compareSymbolically(a, b)

@@ -55,18 +55,21 @@ export function parseMathNumber(compact: string, options: ParseMathNumberOptions
   return null
 }
 
-/** Equal exactly, or, when either was written as a decimal, equal once both are rounded to 6 decimal places. */
+/**
+ * Equal exactly, or, when either was written as a decimal, within half a unit of the 6th decimal place: a decimal
+ * rounded to 6 places from the other value, whichever way a tie was rounded (`0.004687` and `0.004688` both stand
+ * for `\frac{3}{640}` = 0.0046875).
+ */
 export function mathNumbersEqual(a: MathNumber, b: MathNumber): boolean {
   if (a.value.numerator === b.value.numerator && a.value.denominator === b.value.denominator) return true
   if (!a.approximate && !b.approximate) return false
-  return roundedMicros(a.value) === roundedMicros(b.value)
+  // 2·|a − b|·10⁶ ≤ 1, in integers: |an·bd − bn·ad| · 2·10⁶ ≤ ad·bd.
+  const difference = a.value.numerator * b.value.denominator - b.value.numerator * a.value.denominator
+  const abs = difference < 0n ? -difference : difference
+  return abs * 2_000_000n <= a.value.denominator * b.value.denominator
 }
 
-/** The number times 10⁶, rounded half away from zero. */
-export function roundedMicros(n: ExactNumber): bigint {
-  const scaled = n.numerator * 1_000_000n
-  const negative = scaled < 0n
-  const abs = negative ? -scaled : scaled
-  const rounded = (2n * abs + n.denominator) / (2n * n.denominator)
-  return negative ? -rounded : rounded
+/** Within half a unit of the 6th decimal place, for a decimal against a value computed in floating point. */
+export function closeToSixPlaces(decimal: ExactNumber, value: number): boolean {
+  return Math.abs(Number(decimal.numerator) / Number(decimal.denominator) - value) <= 5e-7 * (1 + 1e-9)
 }
