@@ -79,10 +79,13 @@ interface Side {
   percent: boolean
   /** The unit it was written with (`cm`), or null. */
   unit: string | null
+  /** Written as a letter in text (`\text{D}`, `\text{(B)}`): a choice, whose case does not matter. */
+  choice: string | null
 }
 
 function readSide(raw: string): Side {
-  return { text: prepareMathAnswer(raw), percent: /\\?%\s*[.$]*\s*$|\\text\{\s*percent\s*\}/.test(raw), unit: readUnit(raw) }
+  const choice = /^\s*\$?\s*\\text(?:bf|rm)?\s*\{\s*\(?([A-Za-z])\)?\s*\}\s*\$?\s*$/.exec(raw)?.[1]?.toUpperCase() ?? null
+  return { text: prepareMathAnswer(raw), percent: /\\?%\s*[.$]*\s*$|\\text\{\s*percent\s*\}/.test(raw), unit: readUnit(raw), choice }
 }
 
 class TimeLimitExceeded extends Error {}
@@ -104,6 +107,9 @@ class Comparison {
 
   sides(a: Side, b: Side): boolean {
     if (this.equivalent(a.text, b.text, 0)) return true
+    // A choice written in text against a bare letter of either case: \text{D} and d.
+    const letter = (side: Side) => side.choice ?? (/^\(?([A-Za-z])\)?$/.exec(compact(side.text))?.[1]?.toUpperCase() ?? null)
+    if ((a.choice || b.choice) && letter(a) !== null && letter(a) === letter(b)) return this.found('the same choice')
     // A percent reads as the number and as the number over 100: 50\% is 50 and 0.5.
     if (a.percent !== b.percent) {
       const na = parseMathNumber(compact(a.text))
@@ -145,10 +151,10 @@ class Comparison {
 
     const numbers = this.numbers(ka, kb)
     if (numbers !== null) return numbers
-    if (isBaseNumeral(ka) || isBaseNumeral(kb)) return false
 
     const relations = this.relations(a, b, depth)
     if (relations !== null) return relations
+    if (isBaseNumeral(ka) || isBaseNumeral(kb)) return false
 
     const structures = this.structures(a, b, depth)
     if (structures !== null) return structures
@@ -239,15 +245,16 @@ class Comparison {
     if (ua.length > 1 || ub.length > 1) return this.sameSequence(ua, ub, depth) && this.found('the same union')
 
     if (isUnordered(a) || isUnordered(b) || isList(a) || isList(b)) {
-      const ia = unorderedItems(a)
-      const ib = unorderedItems(b)
+      // `15,000` is a number with a thousands separator, never the list 15, 000.
+      const ia = parseMathNumber(compact(a)) ? [a] : unorderedItems(a)
+      const ib = parseMathNumber(compact(b)) ? [b] : unorderedItems(b)
       if (ia.length > 1 || ib.length > 1) return this.sameMultiset(ia, ib, depth) && this.found('the same set of answers')
     }
 
     const ta = parseBracketed(a)
     const tb = parseBracketed(b)
     if (ta || tb) {
-      if (!ta || !tb || ta.open !== tb.open || ta.close !== tb.close) return false
+      if (!ta || !tb || openOf(ta) !== openOf(tb) || closeOf(ta) !== closeOf(tb)) return false
       return this.sameSequence(ta.items, tb.items, depth) && this.found(ta.open === ta.close ? 'the same tuple' : 'the same interval or tuple')
     }
     return null
@@ -454,6 +461,15 @@ interface Bracketed {
   open: string
   close: string
   items: string[]
+}
+
+/** An interval's bracket at an infinite end is open whichever way it was written: `(2,\infty]` is `(2,\infty)`. */
+function openOf(t: Bracketed): string {
+  return t.items.length === 2 && /^-\\infty$/.test(compact(t.items[0]!)) ? '(' : t.open
+}
+
+function closeOf(t: Bracketed): string {
+  return t.items.length === 2 && /^\+?\\infty$/.test(compact(t.items[1]!)) ? ')' : t.close
 }
 
 /** `(1, 2)`, `[a, b)`, `(-\infty, 0]`: one bracket pair around at least two comma-separated items. */
