@@ -149,7 +149,7 @@ class Comparison {
     const lb = choiceLetter(kb)
     if (la && lb) return la === lb && this.found('the same choice')
 
-    const numbers = this.numbers(ka, kb)
+    const numbers = this.numbers(a, b, ka, kb)
     if (numbers !== null) return numbers
 
     const relations = this.relations(a, b, depth)
@@ -163,11 +163,11 @@ class Comparison {
   }
 
   /** Both sides numbers: their verdict; otherwise null. */
-  private numbers(ka: string, kb: string): boolean | null {
-    let na = parseMathNumber(ka)
-    let nb = parseMathNumber(kb)
-    if (na && !nb && !ka.includes(',')) nb = parseMathNumber(kb, { decimalComma: true })
-    if (nb && !na && !kb.includes(',')) na = parseMathNumber(ka, { decimalComma: true })
+  private numbers(a: string, b: string, ka: string, kb: string): boolean | null {
+    let na = asNumber(a)
+    let nb = asNumber(b)
+    if (na && !nb && !ka.includes(',') && !/,\s/.test(b)) nb = parseMathNumber(kb, { decimalComma: true })
+    if (nb && !na && !kb.includes(',') && !/,\s/.test(a)) na = parseMathNumber(ka, { decimalComma: true })
     if (!na || !nb) return null
     return mathNumbersEqual(na, nb) && this.found('equal as numbers')
   }
@@ -246,8 +246,8 @@ class Comparison {
 
     if (isUnordered(a) || isUnordered(b) || isList(a) || isList(b)) {
       // `15,000` is a number with a thousands separator, never the list 15, 000.
-      const ia = parseMathNumber(compact(a)) ? [a] : unorderedItems(a)
-      const ib = parseMathNumber(compact(b)) ? [b] : unorderedItems(b)
+      const ia = asNumber(a) ? [a] : unorderedItems(a)
+      const ib = asNumber(b) ? [b] : unorderedItems(b)
       if (ia.length > 1 || ib.length > 1) return this.sameMultiset(ia, ib, depth) && this.found('the same set of answers')
     }
 
@@ -298,6 +298,11 @@ class Comparison {
 function compact(s: string): string {
   const k = s.replace(/\s+/g, '')
   return /^[a-z]+$/i.test(k) && k.length > 1 ? k.toLowerCase() : k
+}
+
+/** One number, where a comma followed by a space separates list items (`45, 135`) rather than thousands. */
+function asNumber(s: string): MathNumber | null {
+  return /,\s/.test(s) ? null : parseMathNumber(compact(s))
 }
 
 function quote(s: string): string {
