@@ -168,6 +168,9 @@ describe('Runs page in Chromium over serve mode', () => {
     const panel = page.getByTestId('node-panel')
     await expect.poll(() => panel.innerText()).toContain('R2.3.1')
     await panel.getByTestId('node-text').waitFor()
+    // The grader's extraction: the answer's text is marked in the output, and the panel says where it came from.
+    expect(await panel.getByTestId('node-text').locator('mark.extracted-answer').innerText()).toMatch(/^-?[\d,.]+$/)
+    expect(await panel.getByTestId('grading-note').innerText()).toMatch(/^from the Final Answer line · /)
     const prompt = panel.getByTestId('node-prompt')
     expect(await prompt.locator('li').count()).toBeGreaterThanOrEqual(2)
     expect(squash(await prompt.innerText())).toContain(questionStart)

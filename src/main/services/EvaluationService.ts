@@ -41,6 +41,7 @@ import { finalTurnIndex, keysOfConfiguration, turnAnswers, turnsOf, voteAnswers 
 import type { UnitTemplate } from '../domain/eval/WorkUnit'
 import { adapterToken, configurationPassUnits } from '../domain/eval/WorkUnit'
 import type { Benchmark } from '../domain/grading/benchmarks'
+import { gradingDetailOf, type GradingDetail } from '../domain/grading/gradingDetailOf'
 import type { EventBus } from './EventBus'
 import type { JobContext, JobManager } from './JobManager'
 import { SubjectJobs } from './SubjectJobs'
@@ -599,7 +600,7 @@ export class EvaluationService {
           pass,
           units: templates.flatMap((template) => {
             const row = units.get(template.key)
-            return row ? [unitView(row, template, prompts)] : []
+            return row ? [unitView(row, template, prompts, gradingDetailOf(benchmark, row.text, question.answer, { choices: question.choices, statedOnly: row.role === 'verifier' }))] : []
           })
         }))
       }
@@ -882,7 +883,7 @@ function groupRows(rows: readonly EvalOutputRow[]): Map<string, Map<string, Eval
   return byItem
 }
 
-function unitView(row: EvalOutputRow, template: UnitTemplate, prompts: boolean): EvalUnitView {
+function unitView(row: EvalOutputRow, template: UnitTemplate, prompts: boolean, detail: GradingDetail): EvalUnitView {
   return {
     outputId: row.id,
     key: row.key,
@@ -893,6 +894,7 @@ function unitView(row: EvalOutputRow, template: UnitTemplate, prompts: boolean):
     text: row.text,
     answer: row.answer,
     correct: row.correct,
+    ...detail,
     samplingSeed: row.samplingSeed,
     stopReason: row.stopReason,
     completionTokens: row.completionTokens,

@@ -22,6 +22,7 @@ import type { ExportNode } from '../domain/export/toTrlRecords'
 import { toDpoRecord, toSftRecord, toTreeRecord } from '../domain/export/toTrlRecords'
 import type { Benchmark } from '../domain/grading/benchmarks'
 import { gradeOutput } from '../domain/grading/gradeAnswer'
+import { gradingDetailOf } from '../domain/grading/gradingDetailOf'
 import { sampleInOrder } from '../domain/random/seededRandom'
 import { analyzeRun, matchesOutcome, questionFacts } from '../domain/search/analyzeRun'
 import type { OutcomeFilter } from '../domain/search/analyzeRun'
@@ -369,6 +370,8 @@ export class TreeSearchService {
 
   node(nodeId: number): NodeDetail {
     const node = this.runs.node(nodeId)
+    const question = this.datasets.getQuestion(node.questionId)
+    const detail = gradingDetailOf(this.benchmarkOf(node.runId), node.text, question.answer, { choices: question.choices, statedOnly: node.role === 'verifier' })
     return {
       id: node.id,
       runId: node.runId,
@@ -378,6 +381,7 @@ export class TreeSearchService {
       text: node.text,
       prompt: node.prompt,
       answer: node.answer,
+      ...detail,
       reward: node.reward,
       seed: node.seed,
       stopReason: node.stopReason,

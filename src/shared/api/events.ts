@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { jobSnapshotSchema } from './schemas/jobs'
+import { gradingDetailShape } from './schemas/common'
 
 /**
  * Everything the service side pushes to clients: over IPC (`webContents.send`) in the desktop app and over the
@@ -30,6 +31,7 @@ export const workbenchEventSchema = z.discriminatedUnion('type', [
     status: z.enum(['started', 'done', 'failed']),
     answer: z.string().nullable().optional(),
     correct: z.boolean().nullable().optional(),
+    ...gradingDetailShape,
     error: z.string().optional()
   }),
   z.object({

@@ -35,12 +35,12 @@ export function isStatedAnswer(source: ExtractionSource): boolean {
   return statedSources.has(source)
 }
 
-/** The sources in words, for the UI and the CLI. */
+/** The sources in words, for the UI and the CLI ("from the …"). */
 export const extractionSourceLabels: Readonly<Record<ExtractionSource, string>> = {
-  boxed: '\\boxed{}',
+  boxed: '\\boxed{…}',
   finalAnswer: 'Final Answer line',
-  finalAnswerIs: '"The final answer is …"',
-  math: 'last math ($…$)',
-  answerIs: '"the answer is …"',
-  lastValue: 'last value in the text'
+  finalAnswerIs: '"The final answer is …" sentence',
+  math: 'last math in $…$',
+  answerIs: '"the answer is …" phrase',
+  lastValue: 'last value in the text (no answer format)'
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { procedure } from '../procedure'
-import { benchmarkSchema, idSchema, isoDateSchema, nothing, roleSchema } from './common'
+import { benchmarkSchema, gradingDetailShape, idSchema, isoDateSchema, nothing, roleSchema } from './common'
 import { splitSchema } from './datasets'
 import { samplingSchema } from './runs'
 
@@ -236,6 +236,7 @@ export const evalUnitViewSchema = z.object({
   /** What the grader extracted (a verifier's stated answer, often none). */
   answer: z.string().nullable(),
   correct: z.boolean(),
+  ...gradingDetailShape,
   samplingSeed: z.number().int(),
   stopReason: z.string(),
   completionTokens: z.number().int(),

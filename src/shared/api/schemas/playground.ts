@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { procedure } from '../procedure'
-import { benchmarkSchema, idSchema, isoDateSchema, nothing, roleSchema } from './common'
+import { benchmarkSchema, gradingDetailShape, idSchema, isoDateSchema, nothing, roleSchema } from './common'
 import { roleAdaptersSchema, samplingSchema } from './runs'
 
 export const templateTextSchema = z.object({ system: z.string().max(20_000), user: z.string().min(1).max(20_000) })
@@ -45,6 +45,7 @@ export const stageResultSchema = z.object({
   text: z.string(),
   answer: z.string().nullable(),
   correct: z.boolean().nullable(),
+  ...gradingDetailShape,
   completionTokens: z.number().int(),
   durationMs: z.number()
 })

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { procedure } from '../procedure'
-import { benchmarkSchema, idSchema, isoDateSchema, nothing, roleSchema } from './common'
+import { benchmarkSchema, gradingDetailShape, idSchema, isoDateSchema, nothing, roleSchema } from './common'
 import { splitSchema } from './datasets'
 
 export const samplingSchema = z.object({
@@ -129,6 +129,7 @@ export const nodeDetailSchema = z.object({
   text: z.string(),
   prompt: z.array(z.object({ role: z.string(), content: z.string() })),
   answer: z.string().nullable(),
+  ...gradingDetailShape,
   reward: z.number().nullable(),
   seed: z.number().int(),
   stopReason: z.string(),

@@ -1,4 +1,5 @@
 import type { JSX } from 'react'
+import { GradedText, GradingNote } from '../../components/GradedText'
 import type { Lane, Role } from '../../stores/usePlaygroundStore'
 import { usePlaygroundStore } from '../../stores/usePlaygroundStore'
 
@@ -21,6 +22,7 @@ export function StagePane(props: { lane: Lane; role: Role; title?: string; canRe
           </span>
         )}
         {pane.status === 'done' && pane.answer === null && <span className="verdict">no answer found</span>}
+        {pane.status === 'done' && <GradingNote extraction={pane.extraction} reason={pane.gradeReason} />}
         <span className="spacer" />
         {props.canRerun && (
           <button type="button" disabled={running} onClick={() => void run(props.role)} title="Keep the earlier stages and run again from here">
@@ -28,7 +30,11 @@ export function StagePane(props: { lane: Lane; role: Role; title?: string; canRe
           </button>
         )}
       </header>
-      <pre className="stage-text">{pane.text || (pane.status === 'idle' ? ' ' : '')}</pre>
+      {pane.status === 'done' ? (
+        <GradedText className="stage-text" text={pane.text} extraction={pane.extraction} />
+      ) : (
+        <pre className="stage-text">{pane.text || (pane.status === 'idle' ? ' ' : '')}</pre>
+      )}
       {pane.error && <div className="error-box">{pane.error}</div>}
     </section>
   )
