@@ -14,8 +14,12 @@ import { runnerPython } from './spawnRunner'
  *
  * 1. Perturbed gold answers: every MATH test answer rewritten into equivalent forms (another notation) and wrong ones
  *    (a changed digit, a dropped item…), at most 25 per kind of answer and rewrite; both graders judge each pair.
- * 2. Real model outputs: SmolLM2-135M's tree-search outputs on MATH test questions (test/fixtures), graded from the
- *    answer each grader extracts itself, and from the answer the workbench extracts.
+ * 2. Whole outputs, each grader extracting the answer itself (and the workbench's extracted answer graded by both):
+ *    - SmolLM2-135M's tree-search outputs on 8 MATH test questions (test/fixtures/math-smollm2-outputs.jsonl, from
+ *      `malt generate --dataset math --split test --limit 12 --branching 2 --max-tokens 160 --seed 3`, stopped at
+ *      129 nodes; such a small model is almost never right, so these check extraction and agreement on "wrong");
+ *    - the 500 MATH500 reference solutions as written (ending in `\boxed{}`), and the same with the box replaced by
+ *      Minerva's "The final answer is $…$. I hope it is correct." and by a "Final Answer: $…$" line.
  * The rates are printed per category. Where the two disagree by design the floors say so.
  */
 
@@ -102,11 +106,25 @@ describe('the MATH grader against Math-Verify', () => {
   it('agrees on real model outputs, extracting the answer itself or grading the one the workbench extracts', () => {
     const fixture = join(repoRoot, 'test', 'fixtures', 'math-smollm2-outputs.jsonl')
     expect(existsSync(fixture), fixture).toBe(true)
-    const outputs = readFileSync(fixture, 'utf8')
+    const model = readFileSync(fixture, 'utf8')
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as { gold: string; role: string; output: string })
-    expect(outputs.length).toBeGreaterThanOrEqual(100)
+    expect(model.length).toBeGreaterThanOrEqual(100)
+    const solutions = readFileSync(sharedDataFile('math/math500_test.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { solution: string; answer: string })
+    const unboxed = (solution: string, answer: string, ending: string) => {
+      const at = solution.lastIndexOf('\\boxed')
+      return `${solution.slice(0, at).replace(/\$?\s*$/, '').trimEnd()}\n\n${ending.replace('ANSWER', answer)}`
+    }
+    const outputs = [
+      ...model.map((o) => ({ ...o, role: `SmolLM2 ${o.role}` })),
+      ...solutions.map((r) => ({ gold: r.answer, role: 'MATH500 solution, boxed', output: r.solution })),
+      ...solutions.map((r) => ({ gold: r.answer, role: 'MATH500 solution, Minerva sentence', output: unboxed(r.solution, r.answer, 'The final answer is $ANSWER$. I hope it is correct.') })),
+      ...solutions.map((r) => ({ gold: r.answer, role: 'MATH500 solution, Final Answer line', output: unboxed(r.solution, r.answer, 'Final Answer: $ANSWER$') }))
+    ]
     const inputs: OracleInput[] = []
     outputs.forEach((o, i) => {
       inputs.push({ id: 2 * i, gold: o.gold, prediction: o.output, mode: 'output' })
@@ -122,7 +140,12 @@ describe('the MATH grader against Math-Verify', () => {
       return [whole, { key: `extracted answer, ${categoryOf(o.gold)}`, agree: answer === oracle.get(2 * i + 1) }]
     })
     const tallies = tally(rows)
-    console.log(report(`model outputs: ${outputs.length}`, tallies))
+    const right = { ours: 0, oracle: 0 }
+    outputs.forEach((o, i) => {
+      if (gradeOutput('math', o.output, o.gold).correct) right.ours++
+      if (oracle.get(2 * i)) right.oracle++
+    })
+    console.log(report(`whole outputs: ${outputs.length} (graded right: ${right.ours} by the workbench, ${right.oracle} by Math-Verify)`, tallies))
     const extracted = rows.filter((r) => r.key.startsWith('extracted'))
     expect(extracted.filter((r) => r.agree).length / extracted.length).toBeGreaterThanOrEqual(0.95)
     const whole = rows.filter((r) => r.key.startsWith('whole'))

@@ -56,8 +56,11 @@ function boxedAnswer(output: string, span: AnswerSpan): Range | null {
   return holdsAnswer(output, range) ? range : null
 }
 
-/** Math delimiters; `$$` before `$` so that display math is not read as two inline pieces. */
-const mathPattern = /\$\$([^$]+?)\$\$|\\\[([\s\S]+?)\\\]|\\\(([\s\S]+?)\\\)|(?<!\\)\$([^$\n]+?)\$/g
+/**
+ * Math delimiters; `$$` before `$` so that display math is not read as two inline pieces. An escaped dollar `\$`
+ * (money) is content, not a delimiter: `$\$18.90$`.
+ */
+const mathPattern = /(?<!\\)\$\$((?:\\\$|[^$])+?)(?<!\\)\$\$|\\\[([\s\S]+?)\\\]|\\\(([\s\S]+?)\\\)|(?<!\\)\$((?:\\\$|[^$\n])+?)(?<!\\)\$/g
 
 /** What a `Final Answer:` line (offsets `start`–`end`) holds, or null. */
 function lineAnswer(output: string, start: number, end: number): Range | null {

@@ -16,6 +16,7 @@ describe('findMathAnswer', () => {
     ['Final Answer: The total number of apples is 12.', '12', 'finalAnswer'],
     ['Final Answer: 12 apples.', '12 apples', 'finalAnswer'],
     ['Final Answer: \\text{Evelyn}', '\\text{Evelyn}', 'finalAnswer'],
+    ['the total is $54(\\$0.15)=$\n\nFinal Answer: $\\$18.90$', '\\$18.90', 'finalAnswer'],
     // 3. Minerva's sentence.
     ['The final answer is $\\frac12$. I hope it is correct.', '\\frac12', 'finalAnswerIs'],
     ['The final answer is 7. I hope it is correct.', '7', 'finalAnswerIs'],
