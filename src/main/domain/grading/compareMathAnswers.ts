@@ -186,7 +186,7 @@ class Comparison {
     // `x = 5` against `5`: the value it assigns.
     if (isAssignment(relation)) return this.equivalent(relation.parts[1]!, value, depth + 1)
     // `5+5+1 = 11` against `11`: a worked computation counts by its result.
-    if (relation.operators.length === 1 && relation.operators[0] === '=' && isConstant(relation.parts[0]!)) {
+    if (relation.operators.length === 1 && relation.operators[0] === '=' && isConstant(relation.parts[0]!) && isConstant(relation.parts[1]!)) {
       return this.equivalent(relation.parts[1]!, value, depth + 1)
     }
     // `x \geq 5` against `[5, \infty)`.
@@ -339,12 +339,25 @@ function isAssignment(r: Relation): boolean {
  */
 function reduceChain(r: Relation | null, text: string): { relation: Relation | null; value: string } {
   if (!r) return { relation: null, value: text }
+  r = withoutApproximation(r)
+  if (r.operators.length === 0) return { relation: null, value: r.parts[0]! }
   if (r.operators.every((op) => op === '=') && r.parts.length >= 3) {
     const last = r.parts.at(-1)!
     if (isVariable(r.parts[0]!)) return { relation: { parts: [r.parts[0]!, last], operators: ['='] }, value: text }
     return { relation: null, value: last }
   }
   return { relation: r, value: text }
+}
+
+/**
+ * An approximation after an exact value is not the answer: `x = \frac13 \approx 0.33` is `x = \frac13`. Alone,
+ * `x \approx 11` states the value 11.
+ */
+function withoutApproximation(r: Relation): Relation {
+  const first = r.operators.indexOf('~')
+  if (first < 0) return r
+  if (first === 0) return { parts: r.parts, operators: r.operators.map((op) => (op === '~' ? '=' : op)) }
+  return { parts: r.parts.slice(0, first + 1), operators: r.operators.slice(0, first) }
 }
 
 /** No variables: digits, operators and constants only (`5+5+1`, `2\cdot\pi`). */
@@ -365,7 +378,7 @@ function inequalities(r: Relation): Inequality[] | null {
     const op = r.operators[i]!
     const left = r.parts[i]!
     const right = r.parts[i + 1]!
-    if (op === '=') return null
+    if (op === '=' || op === '~') return null
     if (op === '>' || op === '>=') out.push({ lhs: right, rhs: left, operator: op === '>' ? '<' : '<=' })
     else out.push({ lhs: left, rhs: right, operator: op })
   }
@@ -379,7 +392,7 @@ function intervalOf(r: Relation): string | null {
   if (ops.length === 1) {
     const [left, right] = r.parts as [string, string]
     const op: RelationOperator = ops[0]!
-    if (op === '=') return null
+    if (op === '=' || op === '~') return null
     if (isVariable(left) && isBound(right)) return half(op, right)
     if (isVariable(right) && isBound(left)) return half(flip(op), left)
     return null
@@ -406,6 +419,7 @@ function half(op: RelationOperator, bound: string): string | null {
     case '!=':
       return `(-\\infty,${bound})\\cup(${bound},\\infty)`
     case '=':
+    case '~':
       return null
   }
 }

@@ -9,7 +9,7 @@ import { formatExactNumber, parseExactNumber } from './ExactNumber'
  */
 
 /** Commands whose argument is plain text or a style: `\text{Evelyn}` is `Evelyn`. */
-const textCommands = ['text', 'textbf', 'textit', 'textrm', 'mbox', 'mathrm', 'mathbf', 'mathit', 'boldsymbol']
+const textCommands = ['text', 'textbf', 'textit', 'textrm', 'textnormal', 'mbox', 'mathrm', 'mathbf', 'mathit', 'boldsymbol']
 
 /**
  * Words after a number are dropped as units or nouns ("5 cm", "12 inches", "3 apples"), except these, which
@@ -81,7 +81,7 @@ function unwrapDelimiters(s: string): string {
 
 /** `10\text{ units}`, `864 \mbox{ inches}^2`, `5 cm`: a number (or expression) followed by words. */
 function removeUnits(s: string): string {
-  const command = /^(.*?[^\s])\s*\\(?:text|mbox|mathrm)\s*\{(\s*)([a-zA-Z][a-zA-Z .]*)\}\s*(?:\^\s*\{?\d\}?)?$/.exec(s)
+  const command = /^(.*?[^\s])\s*\\(?:text|textbf|textit|textrm|textnormal|mbox|mathrm)\s*\{(\s*)([a-zA-Z][a-zA-Z .]*)\}\s*(?:\^\s*\{?\d\}?)?$/.exec(s)
   if (command && /\d/.test(command[1]!)) {
     // Hendrycks: "\text{ " (with a space) only ever introduces units. Without the space, a single letter
     // or a math word ("2\mathrm{i}") is part of the answer.

@@ -17,7 +17,8 @@ export interface ParseMathNumberOptions {
 
 const scientificLatex = /^(.+?)(?:\\times|\\cdot|×|\*)10\^(?:\{([+-]?\d{1,3})\}|([+-]?\d))$/
 const scientificE = /^([+-]?(?:\d+\.?\d*|\.\d+))[eE]([+-]?\d{1,3})$/
-const decimalCommaPattern = /^([+-]?\d+),(\d{1,2}|\d{4,})$/
+// `3,14`, `1000,99`, and `0,111` (a leading 0 is never followed by a thousands group).
+const decimalCommaPattern = /^([+-]?\d+),(\d{1,2}|\d{4,})$|^([+-]?0),(\d+)$/
 
 /**
  * Reads an answer without spaces as one number: what {@link parseExactNumber} reads (integers, thousands groups,
@@ -25,7 +26,8 @@ const decimalCommaPattern = /^([+-]?\d+),(\d{1,2}|\d{4,})$/
  * (`10^{6}`) and, when asked, a decimal comma. Null for anything else.
  */
 export function parseMathNumber(compact: string, options: ParseMathNumberOptions = {}): MathNumber | null {
-  const plain = parseExactNumber(compact)
+  // `0,111` is never a thousands group: a decimal comma or nothing.
+  const plain = /^[+-]?0,/.test(compact) ? null : parseExactNumber(compact)
   if (plain) return { value: plain, approximate: /\d\.\d|^\.\d|[^\d]\.\d/.test(compact) }
 
   const latex = scientificLatex.exec(compact)
@@ -48,7 +50,7 @@ export function parseMathNumber(compact: string, options: ParseMathNumberOptions
   if (options.decimalComma) {
     const comma = decimalCommaPattern.exec(compact)
     if (comma) {
-      const value = parseExactNumber(`${comma[1]}.${comma[2]}`)
+      const value = parseExactNumber(comma[1] !== undefined ? `${comma[1]}.${comma[2]}` : `${comma[3]}.${comma[4]}`)
       if (value) return { value, approximate: true }
     }
   }

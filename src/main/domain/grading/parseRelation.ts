@@ -1,7 +1,7 @@
 import { splitTopLevel } from './splitTopLevel'
 
-/** A relation operator in one spelling: `\geq`, `\ge`, `>=` and `≥` are all `>=`. */
-export type RelationOperator = '=' | '<' | '<=' | '>' | '>=' | '!='
+/** A relation operator in one spelling: `\geq`, `\ge`, `>=` and `≥` are all `>=`; `~` is "approximately" (`\approx`). */
+export type RelationOperator = '=' | '<' | '<=' | '>' | '>=' | '!=' | '~'
 
 /** `a = b = c`, `1 < x \leq 3`, `x \neq 3`: the parts between top-level relation operators, and the operators. */
 export interface Relation {
@@ -10,6 +10,8 @@ export interface Relation {
 }
 
 const spellings: readonly (readonly [string, RelationOperator])[] = [
+  ['\\approx', '~'],
+  ['≈', '~'],
   ['\\leqslant', '<='],
   ['\\geqslant', '>='],
   ['\\leq', '<='],

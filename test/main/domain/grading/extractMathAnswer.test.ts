@@ -10,8 +10,8 @@ describe('extractMathAnswer', () => {
     ['so $\\boxed 5$', '5'],
     ['\\boxed{\\text{(C)}}', '\\text{(C)}'],
     ['\\boxed{\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}}', '\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}'],
-    // A box before a Final Answer line (the documented priority order), whichever comes first in the text.
-    ['so \\boxed{5} ... wait.\nFinal Answer: 6', '5'],
+    // Whichever comes last of a box and a Final Answer line.
+    ['so \\boxed{5} ... wait.\nFinal Answer: 6', '6'],
     ['Final Answer: 6 is wrong, it is \\boxed{7}', '7'],
     ['Final Answer: $x = 3$.', 'x = 3'],
     ['**Final Answer: $\\frac{3}{4}$**', '\\frac{3}{4}'],

@@ -45,7 +45,7 @@ describe('graders on the shared data sets', () => {
     }
     expect(graded).toBe(12_500)
     // Two train solutions end in an empty \boxed{} and their answer field is empty: the data lost the answer.
-    expect(failures).toEqual(['train/number_theory/7115.json: the gold answer is empty', 'train/number_theory/7117.json: the gold answer is empty'])
+    expect(failures).toEqual(['train/number_theory/7115.json: no answer found in the output', 'train/number_theory/7117.json: no answer found in the output'])
   })
 
   it('MATH500: the last \\boxed{} of every solution is equivalent to its answer, and a perturbed answer is not', () => {
