@@ -46,7 +46,7 @@ export function gradeOutput(benchmark: Benchmark, output: string, gold: string, 
   }
   if (!extraction) {
     const reason = unstated
-      ? `no answer stated in the answer format (the text ends with ${JSON.stringify(unstated.answer)}, which is not stated as the answer)`
+      ? `no answer stated in the answer format (the text's last value ${JSON.stringify(unstated.answer)} does not count)`
       : 'no answer found in the output'
     return { extracted: null, correct: false, extraction: null, reason }
   }

@@ -22,7 +22,6 @@ export function StagePane(props: { lane: Lane; role: Role; title?: string; canRe
           </span>
         )}
         {pane.status === 'done' && pane.answer === null && <span className="verdict">no answer found</span>}
-        {pane.status === 'done' && <GradingNote extraction={pane.extraction} reason={pane.gradeReason} />}
         <span className="spacer" />
         {props.canRerun && (
           <button type="button" disabled={running} onClick={() => void run(props.role)} title="Keep the earlier stages and run again from here">
@@ -30,6 +29,11 @@ export function StagePane(props: { lane: Lane; role: Role; title?: string; canRe
           </button>
         )}
       </header>
+      {pane.status === 'done' && (
+        <div className="stage-grading">
+          <GradingNote extraction={pane.extraction} reason={pane.gradeReason} />
+        </div>
+      )}
       {pane.status === 'done' ? (
         <GradedText className="stage-text" text={pane.text} extraction={pane.extraction} />
       ) : (
