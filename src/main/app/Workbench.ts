@@ -2,19 +2,20 @@ import { availableParallelism, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import type { AppInfo } from '@shared/api/schemas/app'
 import type { WorkbenchHandlers } from '@shared/api/workbenchApi'
-import { DatasetRepository } from '../adapters/db/DatasetRepository'
-import { EvaluationRepository } from '../adapters/db/EvaluationRepository'
-import { AdapterRepository } from '../adapters/db/AdapterRepository'
-import { PromptTemplateRepository } from '../adapters/db/PromptTemplateRepository'
-import { RunRepository } from '../adapters/db/RunRepository'
-import { ModelRepository } from '../adapters/db/ModelRepository'
-import { PlaygroundRepository } from '../adapters/db/PlaygroundRepository'
-import { SettingsRepository } from '../adapters/db/SettingsRepository'
-import { TrainingRepository } from '../adapters/db/TrainingRepository'
-import { translateSqliteError, WorkbenchDatabase } from '../adapters/db/WorkbenchDatabase'
-import { DataFolder } from '../adapters/fs/DataFolder'
+import { SqliteAdapterRepository } from '../adapters/db/SqliteAdapterRepository'
+import { SqliteDatasetRepository } from '../adapters/db/SqliteDatasetRepository'
+import { SqliteEvaluationRepository } from '../adapters/db/SqliteEvaluationRepository'
+import { SqliteModelRepository } from '../adapters/db/SqliteModelRepository'
+import { SqlitePlaygroundRepository } from '../adapters/db/SqlitePlaygroundRepository'
+import { SqlitePromptTemplateRepository } from '../adapters/db/SqlitePromptTemplateRepository'
+import { SqliteRunRepository } from '../adapters/db/SqliteRunRepository'
+import { SqliteSettingsRepository } from '../adapters/db/SqliteSettingsRepository'
+import { SqliteTrainingRepository } from '../adapters/db/SqliteTrainingRepository'
+import { WorkbenchDatabase } from '../adapters/db/WorkbenchDatabase'
+import { FsDataFolder } from '../adapters/fs/FsDataFolder'
+import { FsFileReader } from '../adapters/fs/FsFileReader'
+import { FsTrainingWorkspace } from '../adapters/fs/FsTrainingWorkspace'
 import { PythonRunner } from '../adapters/python/PythonRunner'
-import { TrainingWorkspace } from '../adapters/python/TrainingWorkspace'
 import { createApiHandlers } from '../api/createApiHandlers'
 import { withErrorTranslation } from '../api/withErrorTranslation'
 import { DatasetService } from '../services/DatasetService'
@@ -23,8 +24,10 @@ import { EventBus } from '../services/EventBus'
 import { JobManager } from '../services/JobManager'
 import { ModelService } from '../services/ModelService'
 import { PlaygroundService } from '../services/PlaygroundService'
+import type { AdapterRepository } from '../services/ports/AdapterRepository'
 import type { AgentHost } from '../services/ports/AgentHost'
 import type { ModelInspector } from '../services/ports/ModelInspector'
+import type { SettingsRepository } from '../services/ports/SettingsRepository'
 import type { TrainingRunner } from '../services/ports/TrainingRunner'
 import { PromptService } from '../services/PromptService'
 import { TrainingService } from '../services/TrainingService'
@@ -79,14 +82,17 @@ export class Workbench {
 
   private constructor(
     readonly store: WorkbenchDatabase,
-    readonly dataFolder: DataFolder,
+    readonly dataFolder: FsDataFolder,
     readonly options: WorkbenchOptions
   ) {
+    const files = new FsFileReader()
+    const datasetRepository = new SqliteDatasetRepository(store)
+    const runRepository = new SqliteRunRepository(store)
     this.jobs = new JobManager(this.events)
-    this.datasets = new DatasetService(store, new DatasetRepository(store), dataFolder, this.events)
-    this.prompts = new PromptService(new PromptTemplateRepository(store), this.events)
-    this.settings = new SettingsRepository(store)
-    this.adapters = new AdapterRepository(store)
+    this.datasets = new DatasetService(store, datasetRepository, dataFolder, files, this.events)
+    this.prompts = new PromptService(new SqlitePromptTemplateRepository(store), this.events)
+    this.settings = new SqliteSettingsRepository(store)
+    this.adapters = new SqliteAdapterRepository(store)
     const engineSettings = () => this.models.engineSettings()
     const llama = createLlamaBackend(() => {
       const settings = engineSettings()
@@ -100,18 +106,18 @@ export class Workbench {
     })
     this.agentHost = options.agentHost ?? llama.agentHost
     this.models = new ModelService(
-      new ModelRepository(store),
+      new SqliteModelRepository(store),
       this.settings,
       options.modelInspector ?? llama.inspector,
+      files,
       this.jobs,
       this.events,
       options.modelsDirectory ?? join(dirname(store.path === ':memory:' ? tmpdir() : store.path), 'models')
     )
-    this.playground = new PlaygroundService(this.agentHost, this.adapters, this.settings, new PlaygroundRepository(store), this.events)
-    const datasetRepository = new DatasetRepository(store)
+    this.playground = new PlaygroundService(this.agentHost, this.adapters, this.settings, new SqlitePlaygroundRepository(store), this.events)
     this.runs = new TreeSearchService(
       store,
-      new RunRepository(store),
+      runRepository,
       datasetRepository,
       this.prompts,
       this.adapters,
@@ -122,7 +128,7 @@ export class Workbench {
     )
     this.evaluations = new EvaluationService(
       store,
-      new EvaluationRepository(store),
+      new SqliteEvaluationRepository(store),
       datasetRepository,
       this.prompts,
       this.adapters,
@@ -134,23 +140,23 @@ export class Workbench {
     const appRoot = resolveAppRoot()
     const besideDatabase = (name: string) => join(dirname(store.path === ':memory:' ? join(tmpdir(), 'malt-workbench', 'x') : store.path), name)
     this.training = new TrainingService(
-      new TrainingRepository(store),
-      new RunRepository(store),
+      new SqliteTrainingRepository(store),
+      runRepository,
       this.runs,
       this.adapters,
       options.trainingRunner ??
         new PythonRunner({ pythonDir: join(appRoot, 'resources', 'python'), setupScript: join(appRoot, 'scripts', 'setup-python.sh') }),
-      new TrainingWorkspace(options.trainingDirectory ?? besideDatabase('training')),
+      new FsTrainingWorkspace(options.trainingDirectory ?? besideDatabase('training')),
       this.jobs,
       this.events,
       options.training
     )
-    this.handlers = withErrorTranslation(createApiHandlers(this), (error) => translateSqliteError(error, store.path))
+    this.handlers = withErrorTranslation(createApiHandlers(this), (error) => store.translateError(error))
   }
 
   static open(options: WorkbenchOptions): Workbench {
     const store = WorkbenchDatabase.open(options.databasePath, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {})
-    const dataFolder = new DataFolder(options.dataFolder === undefined ? resolveDataFolder() : options.dataFolder)
+    const dataFolder = new FsDataFolder(options.dataFolder === undefined ? resolveDataFolder() : options.dataFolder)
     return new Workbench(store, dataFolder, options)
   }
 

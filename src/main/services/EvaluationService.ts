@@ -14,12 +14,6 @@ import type {
 } from '@shared/api/schemas/evaluations'
 import { createEvaluationInputSchema } from '@shared/api/schemas/evaluations'
 import { AppError } from '@shared/errors'
-import type { AdapterRepository } from '../adapters/db/AdapterRepository'
-import type { DatasetRepository, StoredQuestion } from '../adapters/db/DatasetRepository'
-import type { EvalItemVerdict, EvalOutputRow, EvaluationRecord, EvaluationRepository } from '../adapters/db/EvaluationRepository'
-import type { SettingsRepository } from '../adapters/db/SettingsRepository'
-import type { WorkbenchDatabase } from '../adapters/db/WorkbenchDatabase'
-import { translateSqliteError } from '../adapters/db/WorkbenchDatabase'
 import type { Role } from '../domain/agents/types'
 import { roles } from '../domain/agents/types'
 import type { EvaluationSummary, ItemOutcome } from '../domain/eval/aggregateEvaluation'
@@ -44,7 +38,12 @@ import type { Benchmark } from '../domain/grading/benchmarks'
 import type { EventBus } from './EventBus'
 import type { JobContext, JobManager } from './JobManager'
 import { SubjectJobs } from './SubjectJobs'
+import type { AdapterRepository } from './ports/AdapterRepository'
 import type { AgentHost, RoleAdapterSpec } from './ports/AgentHost'
+import type { DatasetRepository, StoredQuestion } from './ports/DatasetRepository'
+import type { EvalItemVerdict, EvalOutputRow, EvaluationRecord, EvaluationRepository } from './ports/EvaluationRepository'
+import type { SettingsRepository } from './ports/SettingsRepository'
+import type { TransactionRunner } from './ports/TransactionRunner'
 import type { PromptService } from './PromptService'
 import { defaultModelSettingKey } from './TreeSearchService'
 
@@ -119,7 +118,7 @@ export class EvaluationService {
   private readonly subjectJobs: SubjectJobs
 
   constructor(
-    private readonly store: WorkbenchDatabase,
+    private readonly store: TransactionRunner,
     private readonly evaluations: EvaluationRepository,
     private readonly datasets: DatasetRepository,
     private readonly prompts: PromptService,
@@ -393,7 +392,7 @@ export class EvaluationService {
     await Promise.all(Array.from({ length: Math.min(config.questionConcurrency, Math.max(1, pending.length)) }, worker))
 
     if (failure) {
-      const translated = translateSqliteError((failure as { error: unknown }).error, this.store.path)
+      const translated = this.store.translateError((failure as { error: unknown }).error)
       this.evaluations.setStatus(evaluationId, 'failed', (translated as Error).message ?? String(translated))
       throw translated
     }

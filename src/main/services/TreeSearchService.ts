@@ -10,12 +10,6 @@ import type {
 } from '@shared/api/schemas/runs'
 import { createRunInputSchema } from '@shared/api/schemas/runs'
 import { AppError } from '@shared/errors'
-import type { AdapterRepository } from '../adapters/db/AdapterRepository'
-import type { DatasetRepository, StoredQuestion } from '../adapters/db/DatasetRepository'
-import type { RunRecord, RunRepository, TreeNodeRow } from '../adapters/db/RunRepository'
-import type { SettingsRepository } from '../adapters/db/SettingsRepository'
-import { translateSqliteError } from '../adapters/db/WorkbenchDatabase'
-import type { WorkbenchDatabase } from '../adapters/db/WorkbenchDatabase'
 import type { Role } from '../domain/agents/types'
 import { roles } from '../domain/agents/types'
 import type { ExportNode } from '../domain/export/toTrlRecords'
@@ -35,7 +29,12 @@ import { nodesPerQuestion } from '../domain/search/treeShape'
 import type { EventBus } from './EventBus'
 import type { JobContext, JobManager } from './JobManager'
 import { SubjectJobs } from './SubjectJobs'
+import type { AdapterRepository } from './ports/AdapterRepository'
 import type { AgentHost } from './ports/AgentHost'
+import type { DatasetRepository, StoredQuestion } from './ports/DatasetRepository'
+import type { RunRecord, RunRepository, TreeNodeRow } from './ports/RunRepository'
+import type { SettingsRepository } from './ports/SettingsRepository'
+import type { TransactionRunner } from './ports/TransactionRunner'
 import type { PromptService } from './PromptService'
 
 export const defaultModelSettingKey = 'defaultModelPath'
@@ -49,7 +48,7 @@ export class TreeSearchService {
   private readonly subjectJobs: SubjectJobs
 
   constructor(
-    private readonly store: WorkbenchDatabase,
+    private readonly store: TransactionRunner,
     private readonly runs: RunRepository,
     private readonly datasets: DatasetRepository,
     private readonly prompts: PromptService,
@@ -230,7 +229,7 @@ export class TreeSearchService {
       }
       await Promise.all(Array.from({ length: Math.min(config.questionConcurrency, Math.max(1, pending.length)) }, worker))
     } catch (error) {
-      const translated = translateSqliteError(error, this.store.path)
+      const translated = this.store.translateError(error)
       if (!job.signal.aborted) {
         this.runs.setStatus(runId, 'failed', (translated as Error).message)
         throw translated

@@ -7,7 +7,7 @@ import { AppError } from '@shared/errors'
 import type { RunnerInspection, SetupRequest, TrainingRunner, TrainRequest } from '../../services/ports/TrainingRunner'
 import type { BadLine, RunnerExit } from './RunnerProcess'
 import { RunnerProcess } from './RunnerProcess'
-import type { ErrorEvent, FinishedEvent } from './runnerEvents'
+import type { ErrorEvent, FinishedEvent } from '../../services/ports/runnerEvents'
 
 export interface PythonRunnerOptions {
   /** The folder holding the `malt_runner` package; the runner's working directory. */

@@ -1,74 +1,8 @@
 import type { RunConfig, RunStatus } from '@shared/api/schemas/runs'
 import { AppError } from '@shared/errors'
-import type { ChatMessage, Role, StopReason } from '../../domain/agents/types'
+import type { ChatMessage, Role } from '../../domain/agents/types'
+import type { NewTreeNode, RunCounts, RunRecord, RunRepository, TreeNodeFull, TreeNodeRow } from '../../services/ports/RunRepository'
 import type { WorkbenchDatabase } from './WorkbenchDatabase'
-
-export interface RunRecord {
-  id: number
-  name: string
-  datasetId: number
-  split: string
-  config: RunConfig
-  status: RunStatus
-  error: string | null
-  createdAt: string
-  updatedAt: string
-  finishedAt: string | null
-}
-
-export interface RunCounts {
-  questionCount: number
-  nodeCount: number
-  completeQuestions: number
-  correctByRole: Record<Role, { correct: number; total: number }>
-}
-
-export interface NewTreeNode {
-  runId: number
-  questionId: number
-  parentId: number | null
-  role: Role
-  branch: number
-  path: string
-  prompt: ChatMessage[]
-  text: string
-  answer: string | null
-  correct: boolean
-  /** 1/0 for refiner leaves, null otherwise. */
-  reward: number | null
-  seed: number
-  stopReason: StopReason
-  promptTokens: number
-  evaluatedPromptTokens: number
-  completionTokens: number
-  durationMs: number
-}
-
-/** The columns credit assignment, statistics and the explorer need, without texts. */
-export interface TreeNodeRow {
-  id: number
-  questionId: number
-  parentId: number | null
-  role: Role
-  branch: number
-  path: string
-  answer: string | null
-  correct: boolean | null
-  reward: number | null
-  completionTokens: number
-}
-
-export interface TreeNodeFull extends TreeNodeRow {
-  runId: number
-  text: string
-  prompt: ChatMessage[]
-  seed: number
-  stopReason: string
-  promptTokens: number
-  evaluatedPromptTokens: number
-  durationMs: number
-  createdAt: string
-}
 
 interface RunDbRow {
   id: number
@@ -125,7 +59,8 @@ const toNodeRow = (row: NodeDbRow): TreeNodeRow => ({
 
 const nodeRowColumns = 'id, run_id, question_id, parent_id, role, branch, path, answer, correct, reward, completion_tokens'
 
-export class RunRepository {
+/** Runs, their question lists and tree nodes in SQLite (m002). */
+export class SqliteRunRepository implements RunRepository {
   constructor(private readonly store: WorkbenchDatabase) {}
 
   private get db() {

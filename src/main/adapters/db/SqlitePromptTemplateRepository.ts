@@ -3,6 +3,7 @@ import { AppError } from '@shared/errors'
 import type { Role } from '../../domain/agents/types'
 import type { Benchmark } from '../../domain/grading/benchmarks'
 import type { PromptTemplate } from '../../domain/prompts/PromptTemplate'
+import type { PromptTemplateRepository } from '../../services/ports/PromptTemplateRepository'
 import type { WorkbenchDatabase } from './WorkbenchDatabase'
 
 interface TemplateDbRow {
@@ -28,7 +29,7 @@ const toRecord = (row: TemplateDbRow): PromptTemplateRecord => ({
 })
 
 /** Template versions are immutable rows: an edit is a new version, so a run's template ids always mean the same text. */
-export class PromptTemplateRepository {
+export class SqlitePromptTemplateRepository implements PromptTemplateRepository {
   constructor(private readonly store: WorkbenchDatabase) {}
 
   private get db() {

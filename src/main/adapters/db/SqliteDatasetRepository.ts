@@ -2,27 +2,14 @@ import type { DatasetFormat, DatasetSummary, QuestionRow } from '@shared/api/sch
 import { AppError } from '@shared/errors'
 import type { Benchmark } from '../../domain/datasets/benchmarkOfFormat'
 import type { ParsedQuestion } from '../../domain/datasets/parseDatasetFile'
+import type {
+  DatasetRecord,
+  DatasetRepository,
+  QuestionPageQuery,
+  StoredQuestion,
+  StoreQuestionsResult
+} from '../../services/ports/DatasetRepository'
 import type { WorkbenchDatabase } from './WorkbenchDatabase'
-
-export interface DatasetRecord {
-  id: number
-  name: string
-  benchmark: Benchmark
-  format: DatasetFormat
-  createdAt: string
-}
-
-/** A question as the services use it (with its dataset's grading family). */
-export interface StoredQuestion extends QuestionRow {
-  datasetId: number
-  solution: string | null
-  metadata: Record<string, unknown>
-}
-
-export interface StoreQuestionsResult {
-  added: number
-  unchanged: number
-}
 
 interface QuestionDbRow {
   id: number
@@ -37,7 +24,8 @@ interface QuestionDbRow {
   metadata_json: string
 }
 
-export class DatasetRepository {
+/** Datasets, questions and imports in SQLite (m001). */
+export class SqliteDatasetRepository implements DatasetRepository {
   constructor(private readonly store: WorkbenchDatabase) {}
 
   private get db() {
@@ -158,10 +146,7 @@ export class DatasetRepository {
     })
   }
 
-  questionPage(input: { datasetId: number; split?: string; search?: string; offset: number; limit: number }): {
-    total: number
-    items: QuestionRow[]
-  } {
+  questionPage(input: QuestionPageQuery): { total: number; items: QuestionRow[] } {
     const where = ['dataset_id = @datasetId']
     if (input.split) where.push('split = @split')
     if (input.search) where.push("question LIKE @search ESCAPE '\\'")
