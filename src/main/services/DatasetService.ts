@@ -1,3 +1,4 @@
+import type { Benchmark } from '@shared/benchmarks'
 import { createHash } from 'node:crypto'
 import { basename } from 'node:path'
 import type {
@@ -9,7 +10,6 @@ import type {
   QuestionRow
 } from '@shared/api/schemas/datasets'
 import { AppError } from '@shared/errors'
-import type { Benchmark } from '../domain/datasets/benchmarkOfFormat'
 import { guessSplitFromFileName } from '../domain/datasets/guessSplitFromFileName'
 import { parseDatasetFile } from '../domain/datasets/parseDatasetFile'
 import type { EventBus } from './EventBus'

@@ -1,3 +1,5 @@
+import { perRole, type Role, roles } from '@shared/roles'
+import type { Benchmark } from '@shared/benchmarks'
 import { setMaxListeners } from 'node:events'
 import type {
   ConfigurationPreset,
@@ -14,8 +16,6 @@ import type {
 } from '@shared/api/schemas/evaluations'
 import { createEvaluationInputSchema } from '@shared/api/schemas/evaluations'
 import { AppError } from '@shared/errors'
-import type { Role } from '../domain/agents/types'
-import { roles } from '../domain/agents/types'
 import type { EvaluationSummary, ItemOutcome } from '../domain/eval/aggregateEvaluation'
 import { aggregateEvaluation } from '../domain/eval/aggregateEvaluation'
 import { ablationTable, type AblationKind } from '../domain/eval/ablationTable'
@@ -34,7 +34,6 @@ import type { UnitResult } from '../domain/eval/turnAnswers'
 import { finalTurnIndex, keysOfConfiguration, turnAnswers, turnsOf, voteAnswers } from '../domain/eval/turnAnswers'
 import type { UnitTemplate } from '../domain/eval/WorkUnit'
 import { adapterToken, configurationPassUnits } from '../domain/eval/WorkUnit'
-import type { Benchmark } from '../domain/grading/benchmarks'
 import type { EventBus } from './EventBus'
 import type { JobContext, JobManager } from './JobManager'
 import { SubjectJobs } from './SubjectJobs'
@@ -321,7 +320,7 @@ export class EvaluationService {
     const model: EvalModelPort = {
       generate: async (adapter, request) => {
         const spec: RoleAdapterSpec | null = adapter === 'base' ? null : { filePath: adapterFiles.get(adapter.adapterId)! }
-        const agents = await this.agentHost.agents({ modelPath: config.modelPath, adapters: { generator: spec, verifier: spec, refiner: spec } }, signal)
+        const agents = await this.agentHost.agents({ modelPath: config.modelPath, adapters: perRole(() => spec) }, signal)
         // An item has a dozen requests in flight on its signal; each gets its own, fanned out from one listener.
         const child = childSignal(request.signal)
         try {

@@ -1,8 +1,8 @@
+import { perRole, type Role, roles } from '@shared/roles'
 import type { PlaygroundRunInput, PlaygroundSession, StageResult } from '@shared/api/schemas/playground'
 import { playgroundRunInputSchema } from '@shared/api/schemas/playground'
 import { AppError, serializeError } from '@shared/errors'
-import type { LanguageModelPort, Role } from '../domain/agents/types'
-import { roles } from '../domain/agents/types'
+import type { LanguageModelPort } from '../domain/agents/types'
 import { gradeAnswer } from '../domain/grading/gradeAnswer'
 import { renderRoleMessages } from '../domain/prompts/renderRoleMessages'
 import { validateTemplate } from '../domain/prompts/validateTemplate'
@@ -48,7 +48,7 @@ export class PlaygroundService {
       throw new AppError('invalid_input', 're-running from the refiner needs the verification it works on', { field: 'given.verification' })
     }
     const spec = (id: number | null): RoleAdapterSpec | null => (id === null ? null : { filePath: this.adapters.get(id).ggufPath })
-    const adapterSpecs = { generator: spec(input.adapters.generator), verifier: spec(input.adapters.verifier), refiner: spec(input.adapters.refiner) }
+    const adapterSpecs = perRole((role) => spec(input.adapters[role]))
     const compareSpec = input.compareVerifier ? spec(input.compareVerifier.adapterId) : undefined
 
     const sessionId = input.sessionId ?? `pg-${Date.now().toString(36)}-${this.nextSession++}`

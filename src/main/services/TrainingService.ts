@@ -1,3 +1,4 @@
+import type { Role } from '@shared/roles'
 import type {
   DpoOverrides,
   EnqueuePresetInput,
@@ -16,7 +17,6 @@ import type {
 } from '@shared/api/schemas/training'
 import { enqueuePresetInputSchema, enqueueTrainingInputSchema, trainingOptionsSchema } from '@shared/api/schemas/training'
 import { AppError, serializeError } from '@shared/errors'
-import type { Role } from '../domain/agents/types'
 import { buildRunnerConfig } from '../domain/training/buildRunnerConfig'
 import { presetSteps } from '../domain/training/presetSteps'
 import type { EventBus } from './EventBus'

@@ -1,3 +1,5 @@
+import { perRole, type Role, roles } from '@shared/roles'
+import type { Benchmark } from '@shared/benchmarks'
 import type {
   CreateRunInput,
   CreditSettings,
@@ -10,11 +12,8 @@ import type {
 } from '@shared/api/schemas/runs'
 import { createRunInputSchema } from '@shared/api/schemas/runs'
 import { AppError } from '@shared/errors'
-import type { Role } from '../domain/agents/types'
-import { roles } from '../domain/agents/types'
 import type { ExportNode } from '../domain/export/toTrlRecords'
 import { toDpoRecord, toSftRecord, toTreeRecord } from '../domain/export/toTrlRecords'
-import type { Benchmark } from '../domain/grading/benchmarks'
 import { gradeAnswer } from '../domain/grading/gradeAnswer'
 import { sampleInOrder } from '../domain/random/seededRandom'
 import { analyzeRun, matchesOutcome, questionFacts } from '../domain/search/analyzeRun'
@@ -25,6 +24,7 @@ import type { NodeCredit } from '../domain/search/computeCredit'
 import { computeCredit } from '../domain/search/computeCredit'
 import type { SearchQuestion } from '../domain/search/expandQuestionTree'
 import { expandQuestionTree } from '../domain/search/expandQuestionTree'
+import type { TreeNodeRow } from '../domain/search/TreeNode'
 import { nodesPerQuestion } from '../domain/search/treeShape'
 import type { EventBus } from './EventBus'
 import type { JobContext, JobManager } from './JobManager'
@@ -32,7 +32,7 @@ import { SubjectJobs } from './SubjectJobs'
 import type { AdapterRepository } from './ports/AdapterRepository'
 import type { AgentHost } from './ports/AgentHost'
 import type { DatasetRepository, StoredQuestion } from './ports/DatasetRepository'
-import type { RunRecord, RunRepository, TreeNodeRow } from './ports/RunRepository'
+import type { RunRecord, RunRepository } from './ports/RunRepository'
 import type { SettingsRepository } from './ports/SettingsRepository'
 import type { TransactionRunner } from './ports/TransactionRunner'
 import type { PromptService } from './PromptService'
@@ -83,7 +83,7 @@ export class TreeSearchService {
       sampling: input.sampling,
       seed: input.seed,
       modelPath,
-      adapters: { generator: input.adapters?.generator ?? null, verifier: input.adapters?.verifier ?? null, refiner: input.adapters?.refiner ?? null },
+      adapters: perRole((role) => input.adapters?.[role] ?? null),
       templateIds: this.prompts.latestIds(dataset.benchmark),
       questionConcurrency: input.questionConcurrency
     }
@@ -281,7 +281,7 @@ export class TreeSearchService {
       completeQuestions: counts.completeQuestions,
       nodeCount: counts.nodeCount,
       expectedNodes: counts.questionCount * expected,
-      stageAccuracy: { generator: ratio(counts.correctByRole.generator), verifier: ratio(counts.correctByRole.verifier), refiner: ratio(counts.correctByRole.refiner) },
+      stageAccuracy: perRole((role) => ratio(counts.correctByRole[role])),
       modelPath: run.config.modelPath,
       jobId: this.subjectJobs.jobIdOf(run.id)
     }

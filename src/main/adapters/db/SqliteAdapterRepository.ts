@@ -1,5 +1,5 @@
+import type { Role } from '@shared/roles'
 import { AppError } from '@shared/errors'
-import type { Role } from '../../domain/agents/types'
 import type { AdapterRecord, AdapterRepository, NewAdapter } from '../../services/ports/AdapterRepository'
 import type { WorkbenchDatabase } from './WorkbenchDatabase'
 

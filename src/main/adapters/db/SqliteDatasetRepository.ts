@@ -1,6 +1,6 @@
+import type { Benchmark } from '@shared/benchmarks'
 import type { DatasetFormat, DatasetSummary, QuestionRow } from '@shared/api/schemas/datasets'
 import { AppError } from '@shared/errors'
-import type { Benchmark } from '../../domain/datasets/benchmarkOfFormat'
 import type { ParsedQuestion } from '../../domain/datasets/parseDatasetFile'
 import type {
   DatasetRecord,

@@ -1,6 +1,7 @@
+import type { Role } from '@shared/roles'
 import type { EvaluationConfig } from '@shared/api/schemas/evaluations'
 import { AppError } from '@shared/errors'
-import type { ChatMessage, Role } from '../../domain/agents/types'
+import type { ChatMessage } from '../../domain/agents/types'
 import type {
   EvalItemVerdict,
   EvalOutputRow,

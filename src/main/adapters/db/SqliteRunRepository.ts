@@ -1,7 +1,9 @@
+import { perRole, type Role } from '@shared/roles'
 import type { RunConfig, RunStatus } from '@shared/api/schemas/runs'
 import { AppError } from '@shared/errors'
-import type { ChatMessage, Role } from '../../domain/agents/types'
-import type { NewTreeNode, RunCounts, RunRecord, RunRepository, TreeNodeFull, TreeNodeRow } from '../../services/ports/RunRepository'
+import type { ChatMessage, StopReason } from '../../domain/agents/types'
+import type { NewTreeNode, TreeNode, TreeNodeRow } from '../../domain/search/TreeNode'
+import type { RunCounts, RunRecord, RunRepository } from '../../services/ports/RunRepository'
 import type { WorkbenchDatabase } from './WorkbenchDatabase'
 
 interface RunDbRow {
@@ -116,11 +118,7 @@ export class SqliteRunRepository implements RunRepository {
         "SELECT role, sum(correct) AS correct, count(*) AS total FROM tree_nodes WHERE run_id = ? AND (role != 'verifier' OR answer IS NOT NULL) GROUP BY role"
       )
       .all(runId) as { role: Role; correct: number | null; total: number }[]
-    const correctByRole: RunCounts['correctByRole'] = {
-      generator: { correct: 0, total: 0 },
-      verifier: { correct: 0, total: 0 },
-      refiner: { correct: 0, total: 0 }
-    }
+    const correctByRole: RunCounts['correctByRole'] = perRole(() => ({ correct: 0, total: 0 }))
     for (const row of byRole) correctByRole[row.role] = { correct: row.correct ?? 0, total: row.total }
     return {
       questionCount,
@@ -185,8 +183,8 @@ export class SqliteRunRepository implements RunRepository {
   }
 
   /** Full nodes by id, texts and prompts included (exports read them in batches). */
-  nodesById(ids: readonly number[]): Map<number, TreeNodeFull> {
-    const out = new Map<number, TreeNodeFull>()
+  nodesById(ids: readonly number[]): Map<number, TreeNode> {
+    const out = new Map<number, TreeNode>()
     const statement = this.db.prepare(`SELECT * FROM tree_nodes WHERE id IN (SELECT value FROM json_each(?))`)
     for (let i = 0; i < ids.length; i += 500) {
       const rows = statement.all(JSON.stringify(ids.slice(i, i + 500))) as (NodeDbRow & {
@@ -206,7 +204,7 @@ export class SqliteRunRepository implements RunRepository {
           text: row.text,
           prompt: JSON.parse(row.prompt_json) as ChatMessage[],
           seed: row.seed,
-          stopReason: row.stop_reason,
+          stopReason: row.stop_reason as StopReason,
           promptTokens: row.prompt_tokens,
           evaluatedPromptTokens: row.evaluated_prompt_tokens,
           durationMs: row.duration_ms,
@@ -217,7 +215,7 @@ export class SqliteRunRepository implements RunRepository {
     return out
   }
 
-  node(nodeId: number): TreeNodeFull {
+  node(nodeId: number): TreeNode {
     const node = this.nodesById([nodeId]).get(nodeId)
     if (!node) throw new AppError('not_found', `no tree node with id ${nodeId}`)
     return node

@@ -1,6 +1,6 @@
+import type { Role } from '@shared/roles'
 import type { TrainingJobStatus, TrainingPlanStatus, TrainingStage } from '@shared/api/schemas/training'
 import { AppError } from '@shared/errors'
-import type { Role } from '../../domain/agents/types'
 import type {
   NewTrainingJob,
   TrainingJobPatch,

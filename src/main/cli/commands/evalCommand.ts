@@ -1,3 +1,4 @@
+import { type Role, roles } from '@shared/roles'
 import { existsSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
@@ -5,7 +6,6 @@ import { Option } from 'commander'
 import type { AdapterSetsInput, EvaluationDetail, EvaluationResults } from '@shared/api/schemas/evaluations'
 import { AppError } from '@shared/errors'
 import type { Workbench } from '../../app/Workbench'
-import type { Role } from '../../domain/agents/types'
 import { guessDatasetOfPath } from '../../domain/datasets/guessDatasetOfPath'
 import { adapterToken } from '../../domain/eval/WorkUnit'
 import type { CliIo } from '../CliIo'
@@ -183,16 +183,17 @@ function resultsFile(detail: EvaluationDetail, results: EvaluationResults, table
   }
 }
 
-const roleNames: Record<string, Role> = { generator: 'generator', g: 'generator', verifier: 'verifier', v: 'verifier', refiner: 'refiner', r: 'refiner' }
+/** A role by its name or its initial (g, v, r). */
+const roleNames = new Map<string, Role>(roles.flatMap((role) => [[role, role], [role[0]!, role]] as [string, Role][]))
 
 /** `generator=3,verifier=4,refiner=base` → { generator: 3, verifier: 4, refiner: null }. */
 function parseRoleAdapters(flag: string, text: string): Partial<Record<Role, number | null>> {
   const out: Partial<Record<Role, number | null>> = {}
   for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
     const [rawRole, rawValue] = part.split('=').map((s) => s.trim())
-    const role = roleNames[(rawRole ?? '').toLowerCase()]
+    const role = roleNames.get((rawRole ?? '').toLowerCase())
     if (!role || rawValue === undefined || rawValue === '') {
-      throw new AppError('invalid_input', `${flag}: '${part}' is not role=ID (roles: generator, verifier, refiner)`, { field: flag })
+      throw new AppError('invalid_input', `${flag}: '${part}' is not role=ID (roles: ${roles.join(', ')})`, { field: flag })
     }
     if (role in out) throw new AppError('invalid_input', `${flag}: the ${role} is given twice`, { field: flag })
     out[role] = rawValue === 'base' || rawValue === 'none' ? null : parseIntegerOption(`${flag} ${role}`, rawValue, { min: 1 })

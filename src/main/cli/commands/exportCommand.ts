@@ -3,6 +3,7 @@ import { once } from 'node:events'
 import type { Command } from 'commander'
 import { Option } from 'commander'
 import { AppError } from '@shared/errors'
+import { type Role, roles } from '@shared/roles'
 import type { CliIo } from '../CliIo'
 import { dbOptionDescription, dbOptionFlags, withWorkbench } from '../openWorkbench'
 import { parseIntegerOption, parseNumberOption } from '../parseOptions'
@@ -11,7 +12,7 @@ interface ExportOptions {
   db?: string
   run: string
   what: 'tree' | 'sft' | 'dpo'
-  role?: 'generator' | 'verifier' | 'refiner'
+  role?: Role
   out: string
   threshold: string
   pooling: 'global' | 'local'
@@ -26,7 +27,7 @@ export function registerExportCommand(program: Command, io: CliIo): void {
     .option(dbOptionFlags, dbOptionDescription)
     .requiredOption('--run <id>', 'run id')
     .addOption(new Option('--what <what>', 'tree | sft | dpo').choices(['tree', 'sft', 'dpo']).makeOptionMandatory())
-    .addOption(new Option('--role <role>', 'role (needed for sft and dpo)').choices(['generator', 'verifier', 'refiner']))
+    .addOption(new Option('--role <role>', 'role (needed for sft and dpo)').choices(roles))
     .requiredOption('--out <file>', 'output JSONL file')
     .option('--threshold <θ>', 'credit threshold: ✓ iff value > θ', '0.5')
     .addOption(new Option('--pooling <pooling>', 'value pooling').choices(['global', 'local']).default('global'))

@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { roles } from '@shared/roles'
 import type { CliIo } from '../CliIo'
 import { dbOptionDescription, dbOptionFlags, withWorkbench } from '../openWorkbench'
 
@@ -12,7 +13,7 @@ export function registerRunsCommand(program: Command, io: CliIo): void {
         const runs = workbench.runs.list()
         if (runs.length === 0) io.err('no runs yet (malt generate --help)')
         for (const run of runs) {
-          const accuracy = (['generator', 'verifier', 'refiner'] as const)
+          const accuracy = roles
             .map((role) => `${role[0]!.toUpperCase()} ${run.stageAccuracy[role] === null ? '–' : `${(100 * run.stageAccuracy[role]!).toFixed(1)}%`}`)
             .join(' ')
           io.out(

@@ -1,4 +1,4 @@
-import type { Role } from '../../domain/agents/types'
+import type { Role } from '@shared/roles'
 
 export interface AdapterRecord {
   id: number

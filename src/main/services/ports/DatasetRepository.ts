@@ -1,5 +1,5 @@
+import type { Benchmark } from '@shared/benchmarks'
 import type { DatasetFormat, DatasetSummary, QuestionRow } from '@shared/api/schemas/datasets'
-import type { Benchmark } from '../../domain/grading/benchmarks'
 import type { ParsedQuestion } from '../../domain/datasets/parseDatasetFile'
 
 export interface DatasetRecord {

@@ -1,5 +1,6 @@
+import type { Role } from '@shared/roles'
 import type { EvaluationConfig } from '@shared/api/schemas/evaluations'
-import type { ChatMessage, Role, StopReason } from '../../domain/agents/types'
+import type { ChatMessage, StopReason } from '../../domain/agents/types'
 
 /** What is stored of an evaluation's status; `interrupted` is derived when reading, never stored. */
 export type StoredEvaluationStatus = 'created' | 'running' | 'paused' | 'completed' | 'cancelled' | 'failed'

@@ -1,6 +1,6 @@
+import type { Role } from '@shared/roles'
+import type { Benchmark } from '@shared/benchmarks'
 import type { PromptTemplateRecord } from '@shared/api/schemas/prompts'
-import type { Role } from '../../domain/agents/types'
-import type { Benchmark } from '../../domain/grading/benchmarks'
 import type { PromptTemplate } from '../../domain/prompts/PromptTemplate'
 
 /** Template versions are immutable: an edit is a new version, so a run's template ids always mean the same text. */

@@ -1,5 +1,6 @@
+import type { Role } from '@shared/roles'
 import type { RunConfig, RunStatus } from '@shared/api/schemas/runs'
-import type { ChatMessage, Role, StopReason } from '../../domain/agents/types'
+import type { NewTreeNode, TreeNode, TreeNodeRow } from '../../domain/search/TreeNode'
 
 export interface RunRecord {
   id: number
@@ -21,53 +22,6 @@ export interface RunCounts {
   correctByRole: Record<Role, { correct: number; total: number }>
 }
 
-export interface NewTreeNode {
-  runId: number
-  questionId: number
-  parentId: number | null
-  role: Role
-  branch: number
-  path: string
-  prompt: ChatMessage[]
-  text: string
-  answer: string | null
-  correct: boolean
-  /** 1/0 for refiner leaves, null otherwise. */
-  reward: number | null
-  seed: number
-  stopReason: StopReason
-  promptTokens: number
-  evaluatedPromptTokens: number
-  completionTokens: number
-  durationMs: number
-}
-
-/** The columns credit assignment, statistics and the explorer need, without texts. */
-export interface TreeNodeRow {
-  id: number
-  questionId: number
-  parentId: number | null
-  role: Role
-  branch: number
-  path: string
-  answer: string | null
-  correct: boolean | null
-  reward: number | null
-  completionTokens: number
-}
-
-export interface TreeNodeFull extends TreeNodeRow {
-  runId: number
-  text: string
-  prompt: ChatMessage[]
-  seed: number
-  stopReason: string
-  promptTokens: number
-  evaluatedPromptTokens: number
-  durationMs: number
-  createdAt: string
-}
-
 /** Generation runs, their fixed question lists and every node of their trees. */
 export interface RunRepository {
   create(input: { name: string; config: RunConfig; questionIds: readonly number[] }): number
@@ -86,9 +40,9 @@ export interface RunRepository {
   /** All nodes of a run (or of one question) without texts, for credit assignment and statistics. */
   nodeRows(runId: number, questionId?: number): TreeNodeRow[]
   /** Full nodes by id, texts and prompts included. */
-  nodesById(ids: readonly number[]): Map<number, TreeNodeFull>
+  nodesById(ids: readonly number[]): Map<number, TreeNode>
   /** `not_found` when there is none. */
-  node(nodeId: number): TreeNodeFull
+  node(nodeId: number): TreeNode
   /** First-line previews of many nodes, for drawing trees. Defaults to 160 characters. */
   previews(ids: readonly number[], length?: number): Map<number, string>
 }

@@ -1,5 +1,5 @@
+import type { Role } from '@shared/roles'
 import type { TrainingJobStatus, TrainingPlanStatus, TrainingStage } from '@shared/api/schemas/training'
-import type { Role } from '../../domain/agents/types'
 
 export interface TrainingJobRecord {
   id: number
