@@ -16,6 +16,7 @@ import type {
 } from '@shared/api/schemas/evaluations'
 import { createEvaluationInputSchema } from '@shared/api/schemas/evaluations'
 import { AppError } from '@shared/errors'
+import { CancelledError } from '@shared/errors/CancelledError'
 import type { EvaluationSummary, ItemOutcome } from '../domain/eval/aggregateEvaluation'
 import { aggregateEvaluation } from '../domain/eval/aggregateEvaluation'
 import { ablationTable, type AblationKind } from '../domain/eval/ablationTable'
@@ -396,8 +397,7 @@ export class EvaluationService {
       throw translated
     }
     if (job.signal.aborted) {
-      const reason = job.signal.reason as AppError | undefined
-      this.evaluations.setStatus(evaluationId, reason?.message === 'paused' ? 'paused' : 'cancelled')
+      this.evaluations.setStatus(evaluationId, CancelledError.isPause(job.signal.reason) ? 'paused' : 'cancelled')
       return
     }
     if (this.evaluations.unitCount(evaluationId) >= plan.unitCount) {

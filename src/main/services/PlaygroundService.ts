@@ -2,6 +2,7 @@ import { perRole, type Role, roles } from '@shared/roles'
 import type { PlaygroundRunInput, PlaygroundSession, StageResult } from '@shared/api/schemas/playground'
 import { playgroundRunInputSchema } from '@shared/api/schemas/playground'
 import { AppError, serializeError } from '@shared/errors'
+import { CancelledError } from '@shared/errors/CancelledError'
 import type { LanguageModelPort } from '../domain/agents/types'
 import { gradeAnswer } from '../domain/grading/gradeAnswer'
 import { renderRoleMessages } from '../domain/prompts/renderRoleMessages'
@@ -112,7 +113,7 @@ export class PlaygroundService {
 
   cancel(sessionId: string): boolean {
     const controller = this.sessions.get(sessionId)
-    controller?.abort(new AppError('cancelled', 'cancelled by the user'))
+    controller?.abort(new CancelledError('cancelled by the user'))
     return controller !== undefined
   }
 

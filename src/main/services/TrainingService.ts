@@ -17,6 +17,7 @@ import type {
 } from '@shared/api/schemas/training'
 import { enqueuePresetInputSchema, enqueueTrainingInputSchema, trainingOptionsSchema } from '@shared/api/schemas/training'
 import { AppError, serializeError } from '@shared/errors'
+import { CancelledError } from '@shared/errors/CancelledError'
 import { buildRunnerConfig } from '../domain/training/buildRunnerConfig'
 import { presetSteps } from '../domain/training/presetSteps'
 import type { EventBus } from './EventBus'
@@ -605,7 +606,7 @@ export class TrainingService {
       context.log('info', `training job ${jobId} finished: adapter ${adapter.id} (${adapter.ggufPath})`)
       this.events.changed('adapters')
     } catch (error) {
-      const cancelled = context.signal.aborted || (error instanceof AppError && error.code === 'cancelled')
+      const cancelled = context.signal.aborted || error instanceof CancelledError
       const message = cancelled && this.closing ? 'cancelled: the workbench closed while it ran' : serializeError(error).message
       this.repo.updateJob(jobId, { status: cancelled ? 'cancelled' : 'failed', error: message, result: seen.started ? { started: seen.started } : null, finishedAt: new Date().toISOString() })
       this.workspace.appendLog(logPath, `--- ${new Date().toISOString()} workbench: ${cancelled ? 'cancelled' : 'failed'}: ${message.split('\n')[0]} ---`)

@@ -12,6 +12,7 @@ import type {
 } from '@shared/api/schemas/runs'
 import { createRunInputSchema } from '@shared/api/schemas/runs'
 import { AppError } from '@shared/errors'
+import { CancelledError } from '@shared/errors/CancelledError'
 import type { ExportNode } from '../domain/export/toTrlRecords'
 import { toDpoRecord, toSftRecord, toTreeRecord } from '../domain/export/toTrlRecords'
 import { gradeAnswer } from '../domain/grading/gradeAnswer'
@@ -236,8 +237,7 @@ export class TreeSearchService {
       }
     }
     if (job.signal.aborted) {
-      const reason = job.signal.reason as AppError | undefined
-      this.runs.setStatus(runId, reason?.message === 'paused' ? 'paused' : 'cancelled')
+      this.runs.setStatus(runId, CancelledError.isPause(job.signal.reason) ? 'paused' : 'cancelled')
       return
     }
     const final = this.runs.counts(runId, expected)

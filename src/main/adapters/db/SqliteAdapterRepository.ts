@@ -1,5 +1,5 @@
 import type { Role } from '@shared/roles'
-import { AppError } from '@shared/errors'
+import { NotFoundError } from '@shared/errors/NotFoundError'
 import type { AdapterRecord, AdapterRepository, NewAdapter } from '../../services/ports/AdapterRepository'
 import type { WorkbenchDatabase } from './WorkbenchDatabase'
 
@@ -42,7 +42,7 @@ export class SqliteAdapterRepository implements AdapterRepository {
 
   get(id: number): AdapterRecord {
     const row = this.store.db.prepare('SELECT * FROM adapters WHERE id = ?').get(id) as AdapterDbRow | undefined
-    if (!row) throw new AppError('not_found', `no adapter with id ${id}`)
+    if (!row) throw new NotFoundError('adapter', id)
     return toRecord(row)
   }
 

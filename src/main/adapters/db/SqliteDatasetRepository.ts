@@ -1,6 +1,7 @@
 import type { Benchmark } from '@shared/benchmarks'
 import type { DatasetFormat, DatasetSummary, QuestionRow } from '@shared/api/schemas/datasets'
 import { AppError } from '@shared/errors'
+import { NotFoundError } from '@shared/errors/NotFoundError'
 import type { ParsedQuestion } from '../../domain/datasets/parseDatasetFile'
 import type {
   DatasetRecord,
@@ -43,7 +44,7 @@ export class SqliteDatasetRepository implements DatasetRepository {
     const row = this.db.prepare('SELECT id, name, benchmark, format, created_at FROM datasets WHERE id = ?').get(id) as
       | { id: number; name: string; benchmark: Benchmark; format: DatasetFormat; created_at: string }
       | undefined
-    if (!row) throw new AppError('not_found', `no dataset with id ${id}`)
+    if (!row) throw new NotFoundError('dataset', id)
     return { id: row.id, name: row.name, benchmark: row.benchmark, format: row.format, createdAt: row.created_at }
   }
 
@@ -180,7 +181,7 @@ export class SqliteDatasetRepository implements DatasetRepository {
 
   getQuestion(id: number): StoredQuestion {
     const row = this.db.prepare('SELECT * FROM questions WHERE id = ?').get(id) as QuestionDbRow | undefined
-    if (!row) throw new AppError('not_found', `no question with id ${id}`)
+    if (!row) throw new NotFoundError('question', id)
     return toStoredQuestion(row)
   }
 

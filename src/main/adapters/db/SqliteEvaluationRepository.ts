@@ -1,6 +1,6 @@
 import type { Role } from '@shared/roles'
 import type { EvaluationConfig } from '@shared/api/schemas/evaluations'
-import { AppError } from '@shared/errors'
+import { NotFoundError } from '@shared/errors/NotFoundError'
 import type { ChatMessage } from '../../domain/agents/types'
 import type {
   EvalItemVerdict,
@@ -110,7 +110,7 @@ export class SqliteEvaluationRepository implements EvaluationRepository {
 
   get(evaluationId: number): EvaluationRecord {
     const row = this.db.prepare('SELECT * FROM evaluations WHERE id = ?').get(evaluationId) as EvaluationDbRow | undefined
-    if (!row) throw new AppError('not_found', `no evaluation with id ${evaluationId}`)
+    if (!row) throw new NotFoundError('evaluation', evaluationId)
     return toRecord(row)
   }
 

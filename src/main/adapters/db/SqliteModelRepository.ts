@@ -1,4 +1,4 @@
-import { AppError } from '@shared/errors'
+import { NotFoundError } from '@shared/errors/NotFoundError'
 import type { ModelFacts } from '@shared/api/schemas/models'
 import type { ModelRepository, ModelRow } from '../../services/ports/ModelRepository'
 import type { WorkbenchDatabase } from './WorkbenchDatabase'
@@ -26,7 +26,7 @@ export class SqliteModelRepository implements ModelRepository {
 
   get(id: number): ModelRow {
     const row = this.store.db.prepare('SELECT * FROM models WHERE id = ?').get(id) as ModelDbRow | undefined
-    if (!row) throw new AppError('not_found', `no model with id ${id}`)
+    if (!row) throw new NotFoundError('model', id)
     return toRow(row)
   }
 

@@ -1,7 +1,7 @@
 import type { Role } from '@shared/roles'
 import type { Benchmark } from '@shared/benchmarks'
 import type { PromptTemplateRecord } from '@shared/api/schemas/prompts'
-import { AppError } from '@shared/errors'
+import { NotFoundError } from '@shared/errors/NotFoundError'
 import type { PromptTemplate } from '../../domain/prompts/PromptTemplate'
 import type { PromptTemplateRepository } from '../../services/ports/PromptTemplateRepository'
 import type { WorkbenchDatabase } from './WorkbenchDatabase'
@@ -59,7 +59,7 @@ export class SqlitePromptTemplateRepository implements PromptTemplateRepository 
 
   get(id: number): PromptTemplateRecord {
     const row = this.db.prepare('SELECT * FROM prompt_templates WHERE id = ?').get(id) as TemplateDbRow | undefined
-    if (!row) throw new AppError('not_found', `no prompt template with id ${id}`)
+    if (!row) throw new NotFoundError('prompt template', id)
     return toRecord(row)
   }
 
@@ -67,7 +67,7 @@ export class SqlitePromptTemplateRepository implements PromptTemplateRepository 
     const row = this.db
       .prepare('SELECT * FROM prompt_templates WHERE benchmark = ? AND role = ? ORDER BY version DESC LIMIT 1')
       .get(benchmark, role) as TemplateDbRow | undefined
-    if (!row) throw new AppError('not_found', `no ${benchmark} ${role} prompt template`)
+    if (!row) throw new NotFoundError('prompt template', `${benchmark}/${role}`, { message: `no ${benchmark} ${role} prompt template` })
     return toRecord(row)
   }
 

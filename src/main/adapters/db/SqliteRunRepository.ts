@@ -1,6 +1,6 @@
 import { perRole, type Role } from '@shared/roles'
 import type { RunConfig, RunStatus } from '@shared/api/schemas/runs'
-import { AppError } from '@shared/errors'
+import { NotFoundError } from '@shared/errors/NotFoundError'
 import type { ChatMessage, StopReason } from '../../domain/agents/types'
 import type { NewTreeNode, TreeNode, TreeNodeRow } from '../../domain/search/TreeNode'
 import type { RunCounts, RunRecord, RunRepository } from '../../services/ports/RunRepository'
@@ -86,7 +86,7 @@ export class SqliteRunRepository implements RunRepository {
 
   get(runId: number): RunRecord {
     const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as RunDbRow | undefined
-    if (!row) throw new AppError('not_found', `no run with id ${runId}`)
+    if (!row) throw new NotFoundError('run', runId)
     return toRun(row)
   }
 
@@ -217,7 +217,7 @@ export class SqliteRunRepository implements RunRepository {
 
   node(nodeId: number): TreeNode {
     const node = this.nodesById([nodeId]).get(nodeId)
-    if (!node) throw new AppError('not_found', `no tree node with id ${nodeId}`)
+    if (!node) throw new NotFoundError('tree node', nodeId)
     return node
   }
 

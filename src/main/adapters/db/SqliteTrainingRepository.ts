@@ -1,6 +1,6 @@
 import type { Role } from '@shared/roles'
 import type { TrainingJobStatus, TrainingPlanStatus, TrainingStage } from '@shared/api/schemas/training'
-import { AppError } from '@shared/errors'
+import { NotFoundError } from '@shared/errors/NotFoundError'
 import type {
   NewTrainingJob,
   TrainingJobPatch,
@@ -123,7 +123,7 @@ export class SqliteTrainingRepository implements TrainingRepository {
 
   getPlan(id: number): TrainingPlanRecord {
     const row = this.store.db.prepare('SELECT * FROM training_plans WHERE id = ?').get(id) as PlanRow | undefined
-    if (!row) throw new AppError('not_found', `no training plan with id ${id}`)
+    if (!row) throw new NotFoundError('training plan', id)
     return toPlan(row)
   }
 
@@ -164,7 +164,7 @@ export class SqliteTrainingRepository implements TrainingRepository {
 
   getJob(id: number): TrainingJobRecord {
     const row = this.store.db.prepare('SELECT * FROM training_jobs WHERE id = ?').get(id) as JobRow | undefined
-    if (!row) throw new AppError('not_found', `no training job with id ${id}`)
+    if (!row) throw new NotFoundError('training job', id)
     return toJob(row)
   }
 

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs'
-import { basename } from 'node:path'
 import type { Command } from 'commander'
 import { Option } from 'commander'
 import { AppError } from '@shared/errors'
