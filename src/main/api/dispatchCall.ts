@@ -38,9 +38,9 @@ function invalidInput(methodId: string, error: z.ZodError, rawInput: unknown): I
 function expectedOf(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'too_small':
-      return `${issue.inclusive ? '>=' : '>'} ${String(issue.minimum)}`
+      return issue.origin === 'number' ? `${issue.inclusive ? '>=' : '>'} ${String(issue.minimum)}` : issue.message
     case 'too_big':
-      return `${issue.inclusive ? '<=' : '<'} ${String(issue.maximum)}`
+      return issue.origin === 'number' ? `${issue.inclusive ? '<=' : '<'} ${String(issue.maximum)}` : issue.message
     case 'invalid_type':
       return issue.expected === 'int' ? 'an integer' : `a value of type ${issue.expected}`
     case 'invalid_value':

@@ -1,7 +1,10 @@
 import { availableParallelism, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import type { AppInfo } from '@shared/api/schemas/app'
-import type { WorkbenchHandlers } from '@shared/api/workbenchApi'
+import { createClient } from '@shared/api/procedure'
+import type { WorkbenchApiSpec, WorkbenchHandlers } from '@shared/api/workbenchApi'
+import { workbenchApiSpec } from '@shared/api/workbenchApi'
+import type { ClientOf } from '@shared/api/procedure'
 import { SqliteAdapterRepository } from '../adapters/db/SqliteAdapterRepository'
 import { SqliteDatasetRepository } from '../adapters/db/SqliteDatasetRepository'
 import { SqliteEvaluationRepository } from '../adapters/db/SqliteEvaluationRepository'
@@ -17,17 +20,17 @@ import { FsFileReader } from '../adapters/fs/FsFileReader'
 import { FsTrainingWorkspace } from '../adapters/fs/FsTrainingWorkspace'
 import { PythonRunner } from '../adapters/python/PythonRunner'
 import { createApiHandlers } from '../api/createApiHandlers'
+import { dispatchCall } from '../api/dispatchCall'
 import { withErrorTranslation } from '../api/withErrorTranslation'
+import type { WorkbenchServices } from '../api/WorkbenchServices'
 import { DatasetService } from '../services/DatasetService'
 import { EvaluationService } from '../services/EvaluationService'
 import { EventBus } from '../services/EventBus'
 import { JobManager } from '../services/JobManager'
 import { ModelService } from '../services/ModelService'
 import { PlaygroundService } from '../services/PlaygroundService'
-import type { AdapterRepository } from '../services/ports/AdapterRepository'
 import type { AgentHost } from '../services/ports/AgentHost'
 import type { ModelInspector } from '../services/ports/ModelInspector'
-import type { SettingsRepository } from '../services/ports/SettingsRepository'
 import type { TrainingRunner } from '../services/ports/TrainingRunner'
 import { PromptService } from '../services/PromptService'
 import { TrainingService } from '../services/TrainingService'
@@ -60,39 +63,44 @@ export interface WorkbenchOptions {
   training?: TrainingServiceOptions
 }
 
+/** The API as a caller sees it: every method validated by dispatchCall, as over IPC and HTTP. */
+export type WorkbenchClient = ClientOf<WorkbenchApiSpec>
+
 /**
  * The composition root: adapters → services → API handlers. The Electron main process, `malt serve` and the CLI
- * each open one Workbench and put their transport in front of `handlers`; nothing else wires services.
+ * each open one Workbench and put their transport in front of `handlers` (the CLI calls them through `api`); nothing
+ * else wires services. Repositories and other adapters stay inside: front ends see services and the API only.
  */
-export class Workbench {
+export class Workbench implements WorkbenchServices {
   readonly events = new EventBus()
   readonly jobs: JobManager
   readonly datasets: DatasetService
   readonly prompts: PromptService
   readonly runs: TreeSearchService
   readonly evaluations: EvaluationService
-  readonly settings: SettingsRepository
-  readonly adapters: AdapterRepository
-  readonly agentHost: AgentHost
   readonly models: ModelService
   readonly playground: PlaygroundService
   readonly training: TrainingService
   readonly handlers: WorkbenchHandlers
+  /** The contract's methods in-process, each through dispatchCall (validated, defaults filled in): the CLI's API. */
+  readonly api: WorkbenchClient
+  private readonly agentHost: AgentHost
   private disposed = false
 
   private constructor(
+    /** The database itself, for tests and benches that read it with SQL; services only get it through ports. */
     readonly store: WorkbenchDatabase,
-    readonly dataFolder: FsDataFolder,
-    readonly options: WorkbenchOptions
+    private readonly dataFolder: FsDataFolder,
+    private readonly options: WorkbenchOptions
   ) {
     const files = new FsFileReader()
     const datasetRepository = new SqliteDatasetRepository(store)
     const runRepository = new SqliteRunRepository(store)
+    const settings = new SqliteSettingsRepository(store)
+    const adapters = new SqliteAdapterRepository(store)
     this.jobs = new JobManager(this.events)
     this.datasets = new DatasetService(store, datasetRepository, dataFolder, files, this.events)
     this.prompts = new PromptService(new SqlitePromptTemplateRepository(store), this.events)
-    this.settings = new SqliteSettingsRepository(store)
-    this.adapters = new SqliteAdapterRepository(store)
     const engineSettings = () => this.models.engineSettings()
     const llama = createLlamaBackend(() => {
       const settings = engineSettings()
@@ -107,21 +115,21 @@ export class Workbench {
     this.agentHost = options.agentHost ?? llama.agentHost
     this.models = new ModelService(
       new SqliteModelRepository(store),
-      this.settings,
+      settings,
       options.modelInspector ?? llama.inspector,
       files,
       this.jobs,
       this.events,
       options.modelsDirectory ?? join(dirname(store.path === ':memory:' ? tmpdir() : store.path), 'models')
     )
-    this.playground = new PlaygroundService(this.agentHost, this.adapters, this.settings, new SqlitePlaygroundRepository(store), this.events)
+    this.playground = new PlaygroundService(this.agentHost, adapters, settings, new SqlitePlaygroundRepository(store), this.events)
     this.runs = new TreeSearchService(
       store,
       runRepository,
       datasetRepository,
       this.prompts,
-      this.adapters,
-      this.settings,
+      adapters,
+      settings,
       this.agentHost,
       this.jobs,
       this.events
@@ -131,8 +139,8 @@ export class Workbench {
       new SqliteEvaluationRepository(store),
       datasetRepository,
       this.prompts,
-      this.adapters,
-      this.settings,
+      adapters,
+      settings,
       this.agentHost,
       this.jobs,
       this.events
@@ -143,7 +151,7 @@ export class Workbench {
       new SqliteTrainingRepository(store),
       runRepository,
       this.runs,
-      this.adapters,
+      adapters,
       options.trainingRunner ??
         new PythonRunner({ pythonDir: join(appRoot, 'resources', 'python'), setupScript: join(appRoot, 'scripts', 'setup-python.sh') }),
       new FsTrainingWorkspace(options.trainingDirectory ?? besideDatabase('training')),
@@ -152,6 +160,7 @@ export class Workbench {
       options.training
     )
     this.handlers = withErrorTranslation(createApiHandlers(this), (error) => store.translateError(error))
+    this.api = createClient(workbenchApiSpec, (method, input) => dispatchCall(this.handlers, method, input))
   }
 
   static open(options: WorkbenchOptions): Workbench {

@@ -6,6 +6,7 @@ import type {
   DatasetFormat,
   DatasetSummary,
   FieldMapping,
+  ImportDatasetRequest,
   ImportReport,
   QuestionRow
 } from '@shared/api/schemas/datasets'
@@ -47,6 +48,20 @@ export class DatasetService {
 
   async importFile(path: string, options: ImportOptions): Promise<ImportReport> {
     return this.importBytes(await this.files.read(path), path, options)
+  }
+
+  /** An import as the API asks for it: a file of the data folder, or uploaded bytes. */
+  importDataset(input: ImportDatasetRequest): ImportReport {
+    const options: ImportOptions = {
+      name: input.name,
+      format: input.format,
+      skipBadLines: input.skipBadLines,
+      ...(input.split ? { split: input.split } : {}),
+      ...(input.benchmark ? { benchmark: input.benchmark } : {}),
+      ...(input.mapping ? { mapping: input.mapping } : {})
+    }
+    if (input.source.kind === 'dataFolder') return this.importFromDataFolder(input.source.relativePath, options)
+    return this.importBytes(Buffer.from(input.source.contentBase64, 'base64'), input.source.fileName, options)
   }
 
   importFromDataFolder(relativePath: string, options: ImportOptions): ImportReport {

@@ -27,6 +27,7 @@ import { evalConfigurations, type BuiltInConfigurationId } from '../domain/eval/
 import type { CompletedUnit, EvalModelPort, EvalQuestion } from '../domain/eval/evaluateItem'
 import { evaluateItem } from '../domain/eval/evaluateItem'
 import { formatResultsTable, type ResultsTableFormat } from '../domain/eval/formatResultsTable'
+import { type JsonlFile, jsonlFile } from '../domain/export/jsonlFile'
 import { parseConfigurationIds } from '../domain/eval/parseConfigurationIds'
 import type { EvalItemRef, EvaluationPlan } from '../domain/eval/planEvaluation'
 import { planEvaluation, unitsOfItem } from '../domain/eval/planEvaluation'
@@ -224,6 +225,12 @@ export class EvaluationService {
       { kind: 'evaluation', title: `Evaluation ${evaluationId}: ${record.name}`, unit: 'units', total: plan.unitCount, subject: { evaluationId } },
       (context) => this.execute(evaluationId, context)
     )
+  }
+
+  /** Starts a paused, cancelled, failed or interrupted evaluation again; returns its view (with the job id). */
+  resume(evaluationId: number): EvaluationView {
+    this.start(evaluationId)
+    return this.view(evaluationId)
   }
 
   /** Resolves when the evaluation has no job in this process (at once if it has none). */
@@ -691,6 +698,11 @@ export class EvaluationService {
         }
       }
     }
+  }
+
+  /** The per-item outputs as one JSONL file (see {@link exportItemLines}), for clients that download it. */
+  exportItems(evaluationId: number, options: { configurationIds?: readonly string[]; includePrompts?: boolean } = {}): JsonlFile {
+    return jsonlFile(this.exportItemsFileName(evaluationId, options.configurationIds), this.exportItemLines(evaluationId, options))
   }
 
   exportItemsFileName(evaluationId: number, configurationIds?: readonly string[]): string {

@@ -28,7 +28,7 @@ export class PlaygroundService {
 
   constructor(
     private readonly agentHost: AgentHost,
-    private readonly adapters: AdapterRepository,
+    private readonly adapterRecords: AdapterRepository,
     private readonly settings: SettingsRepository,
     private readonly history: PlaygroundRepository,
     private readonly events: EventBus
@@ -48,7 +48,7 @@ export class PlaygroundService {
     if (input.startAt === 'refiner' && !input.emptyVerification && input.given.verification === undefined) {
       throw new AppError('invalid_input', 're-running from the refiner needs the verification it works on', { field: 'given.verification' })
     }
-    const spec = (id: number | null): RoleAdapterSpec | null => (id === null ? null : { filePath: this.adapters.get(id).ggufPath })
+    const spec = (id: number | null): RoleAdapterSpec | null => (id === null ? null : { filePath: this.adapterRecords.get(id).ggufPath })
     const adapterSpecs = perRole((role) => spec(input.adapters[role]))
     const compareSpec = input.compareVerifier ? spec(input.compareVerifier.adapterId) : undefined
 
@@ -115,6 +115,11 @@ export class PlaygroundService {
     const controller = this.sessions.get(sessionId)
     controller?.abort(new CancelledError('cancelled by the user'))
     return controller !== undefined
+  }
+
+  /** The registered adapters a lane may load, newest first. */
+  adapters(): { id: number; name: string; role: Role; stage: string | null; createdAt: string }[] {
+    return this.adapterRecords.list().map((adapter) => ({ id: adapter.id, name: adapter.name, role: adapter.role, stage: adapter.stage, createdAt: adapter.createdAt }))
   }
 
   list(limit: number): PlaygroundSession[] {

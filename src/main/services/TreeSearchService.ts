@@ -14,6 +14,7 @@ import { createRunInputSchema } from '@shared/api/schemas/runs'
 import { AppError } from '@shared/errors'
 import { CancelledError } from '@shared/errors/CancelledError'
 import type { ExportNode } from '../domain/export/toTrlRecords'
+import { type JsonlFile, jsonlFile } from '../domain/export/jsonlFile'
 import { toDpoRecord, toSftRecord, toTreeRecord } from '../domain/export/toTrlRecords'
 import { gradeAnswer } from '../domain/grading/gradeAnswer'
 import { sampleInOrder } from '../domain/random/seededRandom'
@@ -107,6 +108,12 @@ export class TreeSearchService {
       { kind: 'generation', title: `Run ${runId}: ${run.name}`, unit: 'nodes', total, subject: { runId } },
       (context) => this.execute(runId, context)
     )
+  }
+
+  /** Starts a paused, cancelled, failed or interrupted run again; returns its summary (with the job id). */
+  resume(runId: number): RunSummary {
+    this.start(runId)
+    return this.summary(runId)
   }
 
   /** Resolves when the run has no job in this process (at once if it has none). */
@@ -430,6 +437,11 @@ export class TreeSearchService {
       const get = load(batch.flatMap((pair) => [pair.chosenNodeId, pair.rejectedNodeId]))
       for (const pair of batch) yield JSON.stringify(toDpoRecord(get(pair.chosenNodeId), get(pair.rejectedNodeId), pair.parentNodeId))
     }
+  }
+
+  /** The export as one file (see {@link exportLines}), for clients that download it. */
+  exportData(runId: number, what: 'tree' | 'sft' | 'dpo', role: Role | undefined, credit: CreditSettings): JsonlFile {
+    return jsonlFile(this.exportFileName(runId, what, role), this.exportLines(runId, what, role, credit))
   }
 
   exportFileName(runId: number, what: 'tree' | 'sft' | 'dpo', role: Role | undefined): string {

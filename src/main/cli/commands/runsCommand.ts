@@ -9,8 +9,8 @@ export function registerRunsCommand(program: Command, io: CliIo): void {
     .description('list generation runs: id, status, progress, name')
     .option(dbOptionFlags, dbOptionDescription)
     .action(async (options: { db?: string }) => {
-      await withWorkbench(options, (workbench) => {
-        const runs = workbench.runs.list()
+      await withWorkbench(options, async (workbench) => {
+        const runs = await workbench.api.runs.list()
         if (runs.length === 0) io.err('no runs yet (malt generate --help)')
         for (const run of runs) {
           const accuracy = roles

@@ -72,7 +72,7 @@ export type RunSummary = z.infer<typeof runSummarySchema>
 export const createRunInputSchema = z.object({
   name: z.string().trim().min(1).max(120).optional(),
   datasetId: idSchema,
-  split: splitSchema,
+  split: splitSchema.default('train'),
   limit: z.number().int().positive().nullable().default(null),
   subsetSeed: z.number().int().default(0),
   externalIds: z.array(z.string().min(1)).optional(),
