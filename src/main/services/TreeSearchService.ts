@@ -12,7 +12,6 @@ import type {
 } from '@shared/api/schemas/runs'
 import { createRunInputSchema } from '@shared/api/schemas/runs'
 import { AppError } from '@shared/errors'
-import { CancelledError } from '@shared/errors/CancelledError'
 import type { ExportNode } from '../domain/export/toTrlRecords'
 import { type JsonlFile, jsonlFile } from '../domain/export/jsonlFile'
 import { toDpoRecord, toSftRecord, toTreeRecord } from '../domain/export/toTrlRecords'
@@ -30,6 +29,7 @@ import type { TreeNodeRow } from '../domain/search/TreeNode'
 import { nodesPerQuestion } from '../domain/search/treeShape'
 import type { EventBus } from './EventBus'
 import type { JobContext, JobManager } from './JobManager'
+import { runResumableJob } from './runResumableJob'
 import { SubjectJobs } from './SubjectJobs'
 import type { AdapterRepository } from './ports/AdapterRepository'
 import type { AgentHost } from './ports/AgentHost'
@@ -148,42 +148,31 @@ export class TreeSearchService {
     const pending = questionIds.filter((id) => this.runs.nodesOfQuestion(runId, id).length < expected)
     this.runs.setStatus(runId, 'running')
     this.events.changed('runs')
-
-    const started = Date.now()
-    let nodesDone = counts.nodeCount
-    const nodesAtStart = counts.nodeCount
-    let questionsDone = questionIds.length - pending.length
-    let completionTokens = 0
     const correct = structuredClone(counts.correctByRole)
-    const report = () => {
-      const elapsed = (Date.now() - started) / 1000
-      job.progress(nodesDone, questionIds.length * expected)
-      job.detail({
-        questionsDone,
-        questionCount: questionIds.length,
-        nodesPerSecond: elapsed > 0 ? round((nodesDone - nodesAtStart) / elapsed) : null,
-        tokensPerSecond: elapsed > 0 ? round(completionTokens / elapsed) : null,
+
+    await runResumableJob({
+      job,
+      pending,
+      itemsDone: questionIds.length - pending.length,
+      itemCount: questionIds.length,
+      unitsDone: counts.nodeCount,
+      unitCount: questionIds.length * expected,
+      concurrency: config.questionConcurrency,
+      detailNames: { itemsDone: 'questionsDone', itemCount: 'questionCount', unitsPerSecond: 'nodesPerSecond' },
+      detail: () => ({
         generatorAccuracy: ratio(correct.generator),
         verifierAccuracy: ratio(correct.verifier),
         refinerAccuracy: ratio(correct.refiner)
-      })
-    }
-    report()
-
-    try {
-      const agents = await this.agentHost.agents(
-        {
-          modelPath: config.modelPath,
-          adapters: Object.fromEntries(
-            roles.map((role) => [role, config.adapters[role] ? { filePath: this.adapters.get(config.adapters[role]!).ggufPath } : null])
-          )
-        },
-        job.signal
-      )
-      const queue = [...pending]
-      const worker = async () => {
-        while (queue.length > 0 && !job.signal.aborted) {
-          const questionId = queue.shift()!
+      }),
+      start: async (signal) => {
+        const agents = await this.agentHost.agents(
+          {
+            modelPath: config.modelPath,
+            adapters: perRole((role) => (config.adapters[role] ? { filePath: this.adapters.get(config.adapters[role]!).ggufPath } : null))
+          },
+          signal
+        )
+        return async (questionId, progress) => {
           const stored = this.datasets.getQuestion(questionId)
           const question: SearchQuestion = { id: stored.id, question: stored.question, answer: stored.answer, choices: stored.choices }
           await expandQuestionTree(
@@ -219,37 +208,23 @@ export class TreeSearchService {
                   completionTokens: node.output.completionTokens,
                   durationMs: node.output.durationMs
                 })
-                nodesDone++
-                completionTokens += node.output.completionTokens
                 if (node.role !== 'verifier' || node.answer !== null) {
                   correct[node.role].total++
                   if (node.correct) correct[node.role].correct++
                 }
-                report()
+                progress.unitStored(node.output.completionTokens)
                 return id
               }
             },
-            { branching: config.branching, sampling: config.sampling, runSeed: config.seed, signal: job.signal }
+            { branching: config.branching, sampling: config.sampling, runSeed: config.seed, signal: progress.signal }
           )
-          if (!job.signal.aborted && this.runs.nodesOfQuestion(runId, questionId).length >= expected) questionsDone++
-          report()
+          return !progress.signal.aborted && this.runs.nodesOfQuestion(runId, questionId).length >= expected
         }
-      }
-      await Promise.all(Array.from({ length: Math.min(config.questionConcurrency, Math.max(1, pending.length)) }, worker))
-    } catch (error) {
-      const translated = this.store.translateError(error)
-      if (!job.signal.aborted) {
-        this.runs.setStatus(runId, 'failed', (translated as Error).message)
-        throw translated
-      }
-    }
-    if (job.signal.aborted) {
-      this.runs.setStatus(runId, CancelledError.isPause(job.signal.reason) ? 'paused' : 'cancelled')
-      return
-    }
-    const final = this.runs.counts(runId, expected)
-    this.runs.setStatus(runId, final.completeQuestions === questionIds.length ? 'completed' : 'paused')
-    report()
+      },
+      setStatus: (status, error) => this.runs.setStatus(runId, status, error ?? null),
+      translateError: (error) => this.store.translateError(error),
+      finish: () => (this.runs.counts(runId, expected).completeQuestions === questionIds.length ? 'completed' : 'paused')
+    })
   }
 
   // ---- reading ----------------------------------------------------------------------------------------------------
@@ -455,10 +430,6 @@ export class TreeSearchService {
 
 function ratio(counts: { correct: number; total: number }): number | null {
   return counts.total === 0 ? null : counts.correct / counts.total
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100
 }
 
 function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
