@@ -25,10 +25,10 @@ import { LlamaAgentRuntime } from '../src/main/adapters/llm/LlamaAgentRuntime'
 import { decodeSequences } from './_decodeSequences'
 import { LlamaEngine } from '../src/main/adapters/llm/LlamaEngine'
 import type { LoadedModel } from '../src/main/adapters/llm/LoadedModel'
-import { RunRepository } from '../src/main/adapters/db/RunRepository'
+import { SqliteRunRepository } from '../src/main/adapters/db/SqliteRunRepository'
 import { Workbench } from '../src/main/app/Workbench'
 import type { ChatMessage, GeneratedText, GenerationRequest, LanguageModelPort } from '../src/main/domain/agents/types'
-import { gradeAnswer } from '../src/main/domain/grading/gradeAnswer'
+import { gradeOutput } from '../src/main/domain/grading/gradeAnswer'
 import { expandQuestionTree, type SearchQuestion } from '../src/main/domain/search/expandQuestionTree'
 import { nodesPerQuestion } from '../src/main/domain/search/treeShape'
 
@@ -114,7 +114,7 @@ export default async function tree(args: string[]): Promise<void> {
       const summary = workbench.runs.summary(run.id)
       if (summary.status !== 'completed') throw new Error(`the tree run ended ${summary.status}: ${summary.error ?? ''}`)
 
-      const repository = new RunRepository(workbench.store)
+      const repository = new SqliteRunRepository(workbench.store)
       const rows = repository.nodeRows(run.id)
       nodeCount = rows.length
       const nodes = [...repository.nodesById(rows.map((row) => row.id)).values()]
@@ -274,7 +274,7 @@ async function naiveTree(
       {
         model: naiveModel,
         messagesFor,
-        judge: (q, text) => gradeAnswer('gsm8k', text, q.answer),
+        judge: (q, text, role) => gradeOutput('gsm8k', text, q.answer, { statedOnly: role === 'verifier' }),
         saveNode: () => nextId++
       },
       { branching: settings.branching, sampling: { temperature, topP: 1, maxTokens: settings.maxTokens }, runSeed: settings.seed }

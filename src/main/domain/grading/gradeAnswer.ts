@@ -1,5 +1,5 @@
+import type { Benchmark } from '@shared/benchmarks'
 import { isStatedAnswer, type AnswerExtraction } from '@shared/grading/AnswerExtraction'
-import type { Benchmark } from './benchmarks'
 import { compareMathAnswers, type CompareMathOptions } from './compareMathAnswers'
 import { exactNumbersEqual, parseExactNumber } from './ExactNumber'
 import { findCsqaAnswer } from './extractCsqaAnswer'

@@ -1,6 +1,6 @@
 import type { AnswerExtractionView } from '@shared/api/schemas/common'
 import { isStatedAnswer } from '@shared/grading/AnswerExtraction'
-import type { Benchmark } from './benchmarks'
+import type { Benchmark } from '@shared/benchmarks'
 import { findAnswer, gradeOutput } from './gradeAnswer'
 
 export interface GradingDetail {
