@@ -1,10 +1,10 @@
-import { AppError } from '@shared/errors'
+import { AgentsUnavailableError } from '../../services/ports/AgentsUnavailableError'
 
 /**
  * An inference endpoint that could not answer: unreachable, timed out, or failing (429, 5xx) after every retry. Jobs
  * treat it as a pause, not a failure: what they stored stays, and resume carries on once the server is back.
  */
-export class EndpointUnavailableError extends AppError {
+export class EndpointUnavailableError extends AgentsUnavailableError {
   override name = 'EndpointUnavailableError'
 
   constructor(
@@ -16,9 +16,7 @@ export class EndpointUnavailableError extends AppError {
     options?: { cause?: unknown }
   ) {
     super(
-      'unavailable',
       `endpoint '${endpointName}' (${baseUrl}) did not answer after ${attempts} attempt(s): ${reason}; start the server again (or check its address with malt models check-endpoint) and resume`,
-      undefined,
       options
     )
   }

@@ -10,6 +10,8 @@ export interface OpenAiEndpointClientOptions {
   spec: EndpointSpec
   /** Where the API key variable (`spec.apiKeyEnv`) is read. Defaults to `process.env`. */
   env?: NodeJS.ProcessEnv
+  /** Overrides `spec.maxRetries` and `spec.timeoutSeconds` (a quick check should not wait as long as a job). */
+  limits?: { maxRetries?: number; timeoutSeconds?: number }
 }
 
 /** llama-server's per-request adapter switch: adapters not listed run at scale 0. */
@@ -64,7 +66,7 @@ export class OpenAiEndpointClient {
   private readonly apiKey: string | null
 
   constructor(options: OpenAiEndpointClientOptions) {
-    const { spec } = options
+    const spec: EndpointSpec = { ...options.spec, ...options.limits }
     this.spec = spec
     this.apiKey = readApiKey(spec, options.env ?? process.env)
     this.openai = new OpenAI({

@@ -84,3 +84,30 @@ export type EndpointSpecInput = z.input<typeof endpointSpecSchema>
 export function endpointNameOf(modelReference: string): string | null {
   return modelReference.startsWith(endpointModelPrefix) ? modelReference.slice(endpointModelPrefix.length) : null
 }
+
+/** A registered endpoint as the API shows it (the spec holds the key's variable name, never a key). */
+export const endpointRecordSchema = z.object({
+  id: z.number().int().positive(),
+  spec: endpointSpecSchema,
+  /** `endpoint:NAME`: what `--model` and the model pickers take. */
+  modelReference: z.string(),
+  addedAt: z.string()
+})
+export type EndpointRecord = z.infer<typeof endpointRecordSchema>
+
+/** What checking an endpoint found: what it serves, whether the names this workbench will send exist, one reply. */
+export const endpointCheckSchema = z.object({
+  name: z.string(),
+  baseUrl: z.string(),
+  /** `GET /models`. */
+  servedModels: z.array(z.string()),
+  /** llama-server's `GET /lora-adapters`; null on servers without it. */
+  llamaServerAdapters: z.array(z.object({ id: z.number().int(), path: z.string(), scale: z.number() })).nullable(),
+  /** Each thing that will not work, in words; empty when all is well. */
+  problems: z.array(z.string()),
+  /** One short completion from the base model; null when the request failed (its error is in `problems`). */
+  sample: z
+    .object({ text: z.string(), promptTokens: z.number().int(), completionTokens: z.number().int(), milliseconds: z.number() })
+    .nullable()
+})
+export type EndpointCheck = z.infer<typeof endpointCheckSchema>
