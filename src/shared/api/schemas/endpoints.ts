@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { roleSchema } from './common'
+import { procedure } from '../procedure'
+import { nothing, roleSchema } from './common'
 
 /**
  * How an OpenAI-compatible server gives each role its LoRA adapter:
@@ -111,3 +112,23 @@ export const endpointCheckSchema = z.object({
     .nullable()
 })
 export type EndpointCheck = z.infer<typeof endpointCheckSchema>
+
+export const endpointsApi = {
+  list: procedure({ input: nothing, output: z.array(endpointRecordSchema), description: 'Registered OpenAI-compatible servers (models named endpoint:NAME).' }),
+  add: procedure({
+    input: endpointSpecSchema,
+    output: endpointRecordSchema,
+    description: 'Registers an OpenAI-compatible server (vLLM, SGLang, llama-server), or replaces the settings of the one with that name.'
+  }),
+  check: procedure({
+    input: z.object({ name: endpointNameSchema }),
+    output: endpointCheckSchema,
+    description: 'Lists what the server serves (models, llama-server adapters), checks the names this endpoint uses, and sends one request.'
+  }),
+  use: procedure({
+    input: z.object({ name: endpointNameSchema }),
+    output: endpointRecordSchema,
+    description: 'Makes endpoint:NAME the model new runs, evaluations and the playground use by default.'
+  }),
+  remove: procedure({ input: z.object({ name: endpointNameSchema }), output: z.object({ removed: z.boolean() }), description: 'Forgets an endpoint (the server is untouched).' })
+} as const
