@@ -8,6 +8,10 @@ import { AdapterRepository } from '../adapters/db/AdapterRepository'
 import { PromptTemplateRepository } from '../adapters/db/PromptTemplateRepository'
 import { RunRepository } from '../adapters/db/RunRepository'
 import { ModelRepository } from '../adapters/db/ModelRepository'
+import { SqliteEndpointRepository } from '../adapters/db/SqliteEndpointRepository'
+import { checkEndpoint } from '../adapters/endpoint/checkEndpoint'
+import { EndpointAgentHost } from '../adapters/endpoint/EndpointAgentHost'
+import { OpenAiEndpointClient } from '../adapters/endpoint/OpenAiEndpointClient'
 import { PlaygroundRepository } from '../adapters/db/PlaygroundRepository'
 import { SettingsRepository } from '../adapters/db/SettingsRepository'
 import { TrainingRepository } from '../adapters/db/TrainingRepository'
@@ -18,6 +22,7 @@ import { TrainingWorkspace } from '../adapters/python/TrainingWorkspace'
 import { createApiHandlers } from '../api/createApiHandlers'
 import { withErrorTranslation } from '../api/withErrorTranslation'
 import { DatasetService } from '../services/DatasetService'
+import { EndpointService } from '../services/EndpointService'
 import { EvaluationService } from '../services/EvaluationService'
 import { EventBus } from '../services/EventBus'
 import { JobManager } from '../services/JobManager'
@@ -29,8 +34,9 @@ import type { TrainingRunner } from '../services/ports/TrainingRunner'
 import { PromptService } from '../services/PromptService'
 import { TrainingService } from '../services/TrainingService'
 import type { TrainingServiceOptions } from '../services/TrainingService'
-import { TreeSearchService } from '../services/TreeSearchService'
+import { defaultModelSettingKey, TreeSearchService } from '../services/TreeSearchService'
 import { createLlamaBackend } from './createLlamaBackend'
+import { RoutingAgentHost } from './RoutingAgentHost'
 import { resolveAppRoot, resolveDataFolder } from './resolvePaths'
 import { workbenchVersion } from './version'
 
@@ -43,7 +49,10 @@ export interface WorkbenchOptions {
   transport: AppInfo['transport']
   /** better-sqlite3 addon for a non-Node runtime (the desktop app's Electron build). */
   nativeBinding?: string
-  /** Where role agents come from. Defaults to node-llama-cpp on this machine, loaded on first use. */
+  /**
+   * Where role agents come from for GGUF models. Defaults to node-llama-cpp on this machine, loaded on first use.
+   * Models named `endpoint:NAME` always go to the registered OpenAI-compatible server.
+   */
   agentHost?: AgentHost
   /** Where model facts and downloads come from. Defaults to node-llama-cpp's. */
   modelInspector?: ModelInspector
@@ -71,6 +80,7 @@ export class Workbench {
   readonly settings: SettingsRepository
   readonly adapters: AdapterRepository
   readonly agentHost: AgentHost
+  readonly endpoints: EndpointService
   readonly models: ModelService
   readonly playground: PlaygroundService
   readonly training: TrainingService
@@ -98,7 +108,18 @@ export class Workbench {
         ...(settings.maxThreads ? { maxThreads: settings.maxThreads } : {})
       }
     })
-    this.agentHost = options.agentHost ?? llama.agentHost
+    this.endpoints = new EndpointService(
+      new SqliteEndpointRepository(store),
+      {
+        get: () => this.settings.get<string>(defaultModelSettingKey),
+        set: (reference) => this.settings.set(defaultModelSettingKey, reference),
+        clear: () => this.settings.delete(defaultModelSettingKey)
+      },
+      // A check answers within seconds even when the server is down: one retry, 30 s per attempt.
+      (spec, signal) => checkEndpoint(new OpenAiEndpointClient({ spec, limits: { maxRetries: 1, timeoutSeconds: Math.min(30, spec.timeoutSeconds) } }), signal),
+      this.events
+    )
+    this.agentHost = new RoutingAgentHost(options.agentHost ?? llama.agentHost, new EndpointAgentHost({ lookup: (name) => this.endpoints.lookup(name) }))
     this.models = new ModelService(
       new ModelRepository(store),
       this.settings,

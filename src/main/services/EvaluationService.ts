@@ -13,6 +13,7 @@ import type {
   VerifierComparisonItem
 } from '@shared/api/schemas/evaluations'
 import { createEvaluationInputSchema } from '@shared/api/schemas/evaluations'
+import { endpointNameOf } from '@shared/api/schemas/endpoints'
 import { AppError } from '@shared/errors'
 import type { AdapterRepository } from '../adapters/db/AdapterRepository'
 import type { DatasetRepository, StoredQuestion } from '../adapters/db/DatasetRepository'
@@ -25,6 +26,7 @@ import { roles } from '../domain/agents/types'
 import type { EvaluationSummary, ItemOutcome } from '../domain/eval/aggregateEvaluation'
 import { aggregateEvaluation } from '../domain/eval/aggregateEvaluation'
 import { ablationTable, type AblationKind } from '../domain/eval/ablationTable'
+import { conflictingRoleAdapters } from '../domain/eval/conflictingRoleAdapters'
 import { adapterSetsNeeded } from '../domain/eval/adapterSetsNeeded'
 import { compareEvaluations, type ConfigurationComparison, type ItemDifference } from '../domain/eval/compareEvaluations'
 import type { EvalConfiguration, ResolvedAdapter, ResolvedConfiguration } from '../domain/eval/EvalConfiguration'
@@ -45,6 +47,7 @@ import type { EventBus } from './EventBus'
 import type { JobContext, JobManager } from './JobManager'
 import { SubjectJobs } from './SubjectJobs'
 import type { AgentHost, RoleAdapterSpec } from './ports/AgentHost'
+import { AgentsUnavailableError } from './ports/AgentsUnavailableError'
 import type { PromptService } from './PromptService'
 import { defaultModelSettingKey } from './TreeSearchService'
 
@@ -204,6 +207,16 @@ export class EvaluationService {
     // Binds the adapter sets (an unbound set a configuration runs is an error naming it) and checks every adapter.
     const plan = planOf(config)
     for (const id of adapterIdsOf(plan.configurations)) this.adapters.get(id)
+    if (endpointNameOf(modelPath) !== null) {
+      const conflict = conflictingRoleAdapters(plan.configurations)[0]
+      if (conflict) {
+        throw new AppError(
+          'invalid_input',
+          `${modelPath} serves one ${conflict.role} adapter, but these configurations give the ${conflict.role} adapters ${conflict.adapterIds.join(' and ')}; evaluate them in separate evaluations, each on an endpoint whose --role-adapter ${conflict.role}=… serves that adapter`,
+          { field: 'configurations' }
+        )
+      }
+    }
 
     const ids = configurations.map((configuration) => configuration.id)
     const name = input.name ?? `${dataset.name}/${input.split}: ${ids.length > 4 ? `${ids.slice(0, 4).join(', ')} +${ids.length - 4}` : ids.join(', ')} (${seeds.length} × ${subsetSize})`
@@ -394,7 +407,8 @@ export class EvaluationService {
 
     if (failure) {
       const translated = translateSqliteError((failure as { error: unknown }).error, this.store.path)
-      this.evaluations.setStatus(evaluationId, 'failed', (translated as Error).message ?? String(translated))
+      // An engine that is down for now (a dead inference server) pauses the evaluation: resume continues where it stopped.
+      this.evaluations.setStatus(evaluationId, translated instanceof AgentsUnavailableError ? 'paused' : 'failed', (translated as Error).message ?? String(translated))
       throw translated
     }
     if (job.signal.aborted) {

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs'
 import { basename, isAbsolute, resolve } from 'node:path'
 import type { BackendInfoView, EngineSettings, ModelRecord } from '@shared/api/schemas/models'
 import { engineSettingsSchema } from '@shared/api/schemas/models'
+import { endpointNameOf } from '@shared/api/schemas/endpoints'
 import { AppError } from '@shared/errors'
 import type { ModelRepository, ModelRow } from '../adapters/db/ModelRepository'
 import type { SettingsRepository } from '../adapters/db/SettingsRepository'
@@ -100,7 +101,8 @@ export class ModelService {
       path: row.path,
       name: row.name,
       addedAt: row.addedAt,
-      exists: existsSync(row.path),
+      // An endpoint (`endpoint:NAME`) set as the default is not a file; it exists while it is registered.
+      exists: endpointNameOf(row.path) !== null || existsSync(row.path),
       isDefault: row.path === defaultPath,
       facts: row.facts
     }

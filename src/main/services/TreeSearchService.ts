@@ -36,6 +36,7 @@ import type { EventBus } from './EventBus'
 import type { JobContext, JobManager } from './JobManager'
 import { SubjectJobs } from './SubjectJobs'
 import type { AgentHost } from './ports/AgentHost'
+import { AgentsUnavailableError } from './ports/AgentsUnavailableError'
 import type { PromptService } from './PromptService'
 
 export const defaultModelSettingKey = 'defaultModelPath'
@@ -232,7 +233,8 @@ export class TreeSearchService {
     } catch (error) {
       const translated = translateSqliteError(error, this.store.path)
       if (!job.signal.aborted) {
-        this.runs.setStatus(runId, 'failed', (translated as Error).message)
+        // An engine that is down for now (a dead inference server) pauses the run: resume continues where it stopped.
+        this.runs.setStatus(runId, translated instanceof AgentsUnavailableError ? 'paused' : 'failed', (translated as Error).message)
         throw translated
       }
     }

@@ -3,6 +3,7 @@ import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import { Option } from 'commander'
 import type { AdapterSetsInput, EvaluationDetail, EvaluationResults } from '@shared/api/schemas/evaluations'
+import { endpointNameOf } from '@shared/api/schemas/endpoints'
 import { AppError } from '@shared/errors'
 import type { Workbench } from '../../app/Workbench'
 import type { Role } from '../../domain/agents/types'
@@ -44,7 +45,7 @@ export function registerEvalCommand(program: Command, io: CliIo): void {
     .command('eval')
     .description('evaluate configurations (SA, MA, MALT, STaR, debate, ablations) on seeded test subsets (paper §5)')
     .option(dbOptionFlags, dbOptionDescription)
-    .option('--model <file>', 'base GGUF model (default: the one chosen in Setup)')
+    .option('--model <file|endpoint:NAME>', 'base GGUF model, or a registered inference endpoint (default: the one chosen in Setup)')
     .option('--benchmark <name|file>', 'dataset name, or a JSONL file to import first (format guessed from its name)')
     .option('--split <split>', "split to evaluate (default: 'test', else 'dev', else the dataset's only split)")
     .option('--configs <list>', 'comma list of configurations: sa,sa_mv,ma,ma_mv,star_sa,star_sa_mv,star_ma,star_ma_mv,malt_nomv,malt,debate,untrained_g,untrained_v,untrained_r,g_only,g_v,g_r')
@@ -100,7 +101,7 @@ export function registerEvalCommand(program: Command, io: CliIo): void {
               maxTokens: parseIntegerOption('--max-tokens', options.maxTokens, { min: 1, max: 32_768 })
             },
             questionConcurrency: parseIntegerOption('--concurrency', options.concurrency, { min: 1, max: 64 }),
-            ...(options.model ? { modelPath: resolve(options.model) } : {}),
+            ...(options.model ? { modelPath: endpointNameOf(options.model) === null ? resolve(options.model) : options.model } : {}),
             ...(options.name ? { name: options.name } : {}),
             start: false
           })

@@ -32,7 +32,7 @@ export function registerGenerateCommand(program: Command, io: CliIo): void {
     .command('generate')
     .description('tree-search data generation (Algorithm 1): n generations × n verifications × n refinements per question')
     .option(dbOptionFlags, dbOptionDescription)
-    .option('--model <file>', 'base GGUF model the three agents share (default: the one chosen in Setup)')
+    .option('--model <file|endpoint:NAME>', 'base GGUF model the three agents share, or a registered inference endpoint (malt models add-endpoint; default: the one chosen in Setup)')
     .option('--dataset <name|file>', 'dataset name, or a JSONL file to import first (format guessed from its name)')
     .option('--split <split>', 'split of the dataset', 'train')
     .option('--limit <n>', 'number of questions (a seeded random subset; default: all)')
