@@ -1,5 +1,6 @@
 import type { EndpointCheck } from '@shared/api/schemas/endpoints'
 import { roles } from '../../domain/agents/types'
+import { EndpointUnavailableError } from './EndpointUnavailableError'
 import type { OpenAiEndpointClient } from './OpenAiEndpointClient'
 
 /**
@@ -16,6 +17,10 @@ export async function checkEndpoint(client: OpenAiEndpointClient, signal?: Abort
   try {
     servedModels = await client.listModels(signal)
   } catch (error) {
+    // A server that cannot be reached fails every other question the same way: say it once.
+    if (error instanceof EndpointUnavailableError) {
+      return { name: spec.name, baseUrl: spec.baseUrl, servedModels, llamaServerAdapters: null, problems: [`cannot reach ${spec.baseUrl}: ${error.reason}`], sample: null }
+    }
     note(error)
   }
   let llamaServerAdapters: EndpointCheck['llamaServerAdapters'] = null

@@ -77,8 +77,8 @@ export function registerModelsCommand(program: Command, io: CliIo): void {
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!
         const flag = flagOfField[String(issue.path[0])] ?? String(issue.path.join('.'))
-        const value = issue.path[0] === 'roleAdapters' && issue.path[1] ? ` (${String(issue.path[1])})` : ''
-        throw new AppError('invalid_input', `${flag}${value}: ${issue.message}`, { field: flag })
+        const role = issue.path[0] === 'roleAdapters' && issue.path[1] ? `the ${String(issue.path[1])}'s adapter: ` : ''
+        throw new AppError('invalid_input', `${flag}: ${role}${issue.message}`, { field: flag })
       }
       await withWorkbench(options, (workbench) => {
         const record = workbench.endpoints.add(parsed.data)
