@@ -117,12 +117,14 @@ describe('jobs on an inference endpoint', () => {
     generations(malt).forEach((text, index) => expect(text).not.toBe(generations(ma)[index]))
     for (const unit of [...ma, ...malt]) expect(unit.completionTokens).toBeGreaterThan(0)
 
+    const otherFile = join(temp.dir, 'tiny-lora-d.gguf')
+    writeTinyLora(otherFile, 9)
     const second = workbench.adapters.register({
       name: 'another verifier',
       role: 'verifier',
       stage: 'sft',
       baseModelPath: tinyModelPath(),
-      ggufPath: tinyLoraPath('a'),
+      ggufPath: otherFile,
       peftDir: null,
       trainingJobId: null,
       runId: null
