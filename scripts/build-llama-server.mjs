@@ -43,7 +43,13 @@ const cmakeFlags = [
   '-DLLAMA_BUILD_APP=OFF',
   '-DLLAMA_BUILD_UI=OFF', // the UI would need npm
   '-DLLAMA_USE_PREBUILT_UI=OFF', // … or a download from Hugging Face; the API works without it
-  '-DLLAMA_OPENSSL=OFF' // the tests talk plain HTTP on loopback
+  '-DLLAMA_OPENSSL=OFF', // the tests talk plain HTTP on loopback
+  // -march=native turns on AMX where the CPU reports it, and ggml's AMX kernels then crash (SIGSEGV in
+  // ggml_backend_amx_mul_mat on any quantized model) on virtual machines that report AMX without granting it.
+  // node-llama-cpp's prebuilt CPU binaries have no AMX either, so the two engines stay comparable.
+  ...(process.arch === 'x64' && process.platform !== 'win32'
+    ? ['-DCMAKE_C_FLAGS=-mno-amx-tile -mno-amx-int8 -mno-amx-bf16', '-DCMAKE_CXX_FLAGS=-mno-amx-tile -mno-amx-int8 -mno-amx-bf16']
+    : [])
 ]
 
 function log(message) {
