@@ -7,13 +7,13 @@
  * mean anything. Sequences: llama-server's slot count (`GET /props`), else `--endpoint-sequences N`, else the
  * endpoint's in-flight cap.
  */
-import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { SqliteEndpointRepository } from '../src/main/adapters/db/SqliteEndpointRepository'
 import { WorkbenchDatabase } from '../src/main/adapters/db/WorkbenchDatabase'
 import { Workbench } from '../src/main/app/Workbench'
 import { defaultDatabasePath } from '../src/main/app/resolvePaths'
 import { endpointNameOf, type EndpointSpec } from '../src/shared/api/schemas/endpoints'
+import { llamaBinary } from './_llamaBinary'
 import { runLlamaBatchedBench } from './_llamaBatchedBench'
 
 export interface EndpointTreeOptions {
@@ -85,7 +85,7 @@ export async function endpointTree(options: EndpointTreeOptions): Promise<Endpoi
     const sequences = options.sequences ?? slots ?? spec.maxInFlight
     const sequencesFrom = options.sequences !== null ? '--endpoint-sequences' : slots !== null ? "llama-server's slots" : 'the in-flight cap'
     const [row] = await runLlamaBatchedBench({
-      binary: llamaBatchedBenchBinary(),
+      binary: llamaBinary('llama-batched-bench'),
       modelPath: options.modelPath,
       promptTokens: Math.round(totals.prompt),
       generatedTokens: Math.max(1, Math.ceil(totals.generated / sequences)),
@@ -109,13 +109,6 @@ export async function endpointTree(options: EndpointTreeOptions): Promise<Endpoi
   } finally {
     await workbench.dispose()
   }
-}
-
-/** llama-batched-bench from scripts/build-llama-server.mjs's cached build of node-llama-cpp's llama.cpp source. */
-export function llamaBatchedBenchBinary(): string {
-  const result = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'scripts', 'build-llama-server.mjs'), '--no-build'], { encoding: 'utf8' })
-  if (result.status !== 0) throw new Error(`llama-batched-bench is not built: run node scripts/build-llama-server.mjs (${result.stderr.trim()})`)
-  return join(result.stdout.trim().split('\n').at(-1)!, '..', process.platform === 'win32' ? 'llama-batched-bench.exe' : 'llama-batched-bench')
 }
 
 function readEndpoint(databasePath: string, name: string): EndpointSpec {

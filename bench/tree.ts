@@ -28,7 +28,8 @@ import { join } from 'node:path'
 import { LlamaCompletion, type LlamaContextSequence, type Token } from 'node-llama-cpp'
 import { LlamaAgentRuntime } from '../src/main/adapters/llm/LlamaAgentRuntime'
 import { decodeSequences } from './_decodeSequences'
-import { endpointTree, llamaBatchedBenchBinary, type EndpointTreeResult } from './_endpointTree'
+import { endpointTree, type EndpointTreeResult } from './_endpointTree'
+import { llamaBinary } from './_llamaBinary'
 import { runLlamaBatchedBench } from './_llamaBatchedBench'
 import { LlamaEngine } from '../src/main/adapters/llm/LlamaEngine'
 import type { LoadedModel } from '../src/main/adapters/llm/LoadedModel'
@@ -202,7 +203,7 @@ export default async function tree(args: string[]): Promise<void> {
         threads
       })
       const [row] = await runLlamaBatchedBench({
-        binary: llamaBatchedBenchBinary(),
+        binary: llamaBinary('llama-batched-bench'),
         modelPath,
         promptTokens: meanPromptLength,
         generatedTokens: Math.ceil(treeResult.generatedTokens / parallelism),
