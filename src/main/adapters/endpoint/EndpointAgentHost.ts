@@ -47,7 +47,9 @@ export class EndpointAgentHost implements AgentHost {
   }
 
   async dispose(): Promise<void> {
+    const entries = [...this.clients.values()]
     this.clients.clear()
+    await Promise.all(entries.map((entry) => entry.client.close()))
   }
 
   private entry(name: string): ClientEntry {

@@ -1,5 +1,6 @@
 import OpenAI from 'openai'
 import pLimit, { type LimitFunction } from 'p-limit'
+import { Agent, fetch as undiciFetch } from 'undici'
 import type { EndpointSpec } from '@shared/api/schemas/endpoints'
 import { AppError } from '@shared/errors'
 import type { ChatMessage } from '../../domain/agents/types'
@@ -64,11 +65,15 @@ export class OpenAiEndpointClient {
   private readonly openai: OpenAI
   private readonly limit: LimitFunction
   private readonly apiKey: string | null
+  private readonly dispatcher: Agent
 
   constructor(options: OpenAiEndpointClientOptions) {
     const spec: EndpointSpec = { ...options.spec, ...options.limits }
     this.spec = spec
     this.apiKey = readApiKey(spec, options.env ?? process.env)
+    // Node's fetch gives up on a reply whose headers take over 300 s, and a non-streamed completion sends none until it
+    // is done: a request queued behind others on a busy server would be cut and sent again. Our own timeout decides.
+    this.dispatcher = new Agent({ headersTimeout: spec.timeoutSeconds * 1000, bodyTimeout: spec.timeoutSeconds * 1000 })
     this.openai = new OpenAI({
       baseURL: spec.baseUrl,
       // The client insists on a key; servers started without one ignore the header.
@@ -78,9 +83,17 @@ export class OpenAiEndpointClient {
       project: null,
       maxRetries: spec.maxRetries,
       timeout: spec.timeoutSeconds * 1000,
-      logLevel: 'off'
+      logLevel: 'off',
+      fetch: undiciFetch as unknown as typeof fetch,
+      // undici's own option; the client passes fetchOptions through to fetch as they are.
+      fetchOptions: { dispatcher: this.dispatcher } as unknown as NonNullable<ConstructorParameters<typeof OpenAI>[0]>['fetchOptions']
     })
     this.limit = pLimit(spec.maxInFlight)
+  }
+
+  /** Closes the connections kept alive to the server. */
+  async close(): Promise<void> {
+    await this.dispatcher.close()
   }
 
   /** Requests waiting for a free slot under the in-flight cap, and those in flight. */
@@ -124,10 +137,11 @@ export class OpenAiEndpointClient {
     const url = `${this.spec.baseUrl.replace(/\/v1$/, '')}/lora-adapters`
     let response: Response
     try {
-      response = await fetch(url, {
+      response = (await undiciFetch(url, {
         headers: this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {},
-        signal: AbortSignal.any([AbortSignal.timeout(this.spec.timeoutSeconds * 1000), ...(signal ? [signal] : [])])
-      })
+        signal: AbortSignal.any([AbortSignal.timeout(this.spec.timeoutSeconds * 1000), ...(signal ? [signal] : [])]),
+        dispatcher: this.dispatcher
+      })) as unknown as Response
     } catch (error) {
       throw new EndpointUnavailableError(this.spec.name, this.spec.baseUrl, describeCause(error), 1, { cause: error })
     }

@@ -9,6 +9,14 @@ import type { OpenAiEndpointClient } from './OpenAiEndpointClient'
  * are there, and one completion from the base model. Problems are collected, not thrown, so one look shows them all.
  */
 export async function checkEndpoint(client: OpenAiEndpointClient, signal?: AbortSignal): Promise<EndpointCheck> {
+  try {
+    return await check(client, signal)
+  } finally {
+    await client.close()
+  }
+}
+
+async function check(client: OpenAiEndpointClient, signal?: AbortSignal): Promise<EndpointCheck> {
   const { spec } = client
   const problems: string[] = []
   const note = (error: unknown) => problems.push(error instanceof Error ? error.message : String(error))
