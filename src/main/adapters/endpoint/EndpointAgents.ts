@@ -116,9 +116,9 @@ function roleTarget(client: OpenAiEndpointClient, role: Role, useAdapter: boolea
     )
   }
   if (spec.loraStyle === 'llama-server') {
-    // The base model is adapter 0 at scale 0 (every adapter not listed is at 0 too), never an empty list: with an empty
-    // list llama-server switches the slot back to its start-up adapters without clearing the prompt cached under the
-    // previous request's adapter, so a base request could continue from KV computed with a LoRA.
+    // The base model is adapter 0 at scale 0 (every adapter not listed is at 0 too), never an empty or missing list:
+    // then llama-server applies its start-up adapters, every one at scale 1 even with --lora-init-without-apply (that
+    // flag only spares the first context), and keeps the prompt cached under the previous request's adapter.
     return { model: spec.servedModel, lora: useAdapter ? [{ id: Number(adapter), scale: 1 }] : [{ id: 0, scale: 0 }] }
   }
   return { model: useAdapter ? adapter! : spec.servedModel }
