@@ -148,6 +148,27 @@ describe('jobs on an inference endpoint', () => {
     expect(refused!.message).toContain(`endpoint:tiny serves one verifier adapter, but these configurations give the verifier adapters ${adapterIds.verifier} and ${second}`)
   })
 
+  it('an evaluation whose server cannot be reached pauses naming it, and resumes once the endpoint points at a live one', async () => {
+    workbench.endpoints.add({ name: 'moving', baseUrl: 'http://127.0.0.1:65535/v1', servedModel: 'tiny', loraStyle: 'llama-server', maxRetries: 1 })
+    const created = workbench.evaluations.create({
+      datasetId: testId,
+      configurations: ['ma'],
+      seeds: [0],
+      subsetSize: 2,
+      sampling: { temperature: 0, topP: 1, maxTokens: 8 },
+      modelPath: 'endpoint:moving',
+      start: false
+    })
+    await workbench.evaluations.start(created.id).done
+    const paused = workbench.evaluations.get(created.id)
+    expect(paused.status).toBe('paused')
+    expect(paused.error).toContain("endpoint 'moving' (http://127.0.0.1:65535/v1) did not answer after 2 attempt(s): connect ECONNREFUSED")
+
+    workbench.endpoints.add({ name: 'moving', baseUrl: server.baseUrl, servedModel: 'tiny', loraStyle: 'llama-server', maxRetries: 1 })
+    await workbench.evaluations.start(created.id).done
+    expect(workbench.evaluations.get(created.id).status).toBe('completed')
+  })
+
   it('the playground streams G → V → R and compares verifiers through the endpoint', async () => {
     const templates: PlaygroundRunInput['templates'] = {
       generator: { system: 'You solve math problems.', user: 'Question: {{question}}' },
