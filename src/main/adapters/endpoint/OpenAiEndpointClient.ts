@@ -91,14 +91,9 @@ export class OpenAiEndpointClient {
     this.limit = pLimit(spec.maxInFlight)
   }
 
-  /** Closes the connections kept alive to the server. */
+  /** Closes the connections kept alive to the server once the requests in flight have their answers. */
   async close(): Promise<void> {
     await this.dispatcher.close()
-  }
-
-  /** Requests waiting for a free slot under the in-flight cap, and those in flight. */
-  get load(): { pending: number; active: number } {
-    return { pending: this.limit.pendingCount, active: this.limit.activeCount }
   }
 
   /** `POST /chat/completions`, waiting its turn under the in-flight cap. An abort before it starts sends nothing. */
