@@ -57,8 +57,8 @@ export class EndpointAgentHost implements AgentHost {
     const key = JSON.stringify(spec)
     let entry = this.clients.get(name)
     if (!entry || entry.key !== key) {
-      // Requests already sent finish on the old settings; its connections close after them.
-      if (entry) void entry.client.close().catch(() => undefined)
+      // A replaced client is not closed: a job may still queue requests on it, and they finish on the old settings;
+      // its idle connections time out on their own.
       entry = { key, client: new OpenAiEndpointClient({ spec, ...(this.options.env ? { env: this.options.env } : {}) }) }
       this.clients.set(name, entry)
     }
