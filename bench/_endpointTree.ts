@@ -44,6 +44,9 @@ export interface EndpointTreeResult {
   tokensPerSecond: number
   nodes: number
   meanPromptTokens: number
+  /** Prompt tokens the server says it evaluated (usage's prompt tokens less its cached ones). */
+  evaluatedPromptTokens: number
+  promptTokens: number
   sequences: number
   sequencesFrom: string
   batchedBenchTokensPerSecond: number
@@ -78,8 +81,10 @@ export async function endpointTree(options: EndpointTreeOptions): Promise<Endpoi
     const summary = workbench.runs.summary(run.id)
     if (summary.status !== 'completed') throw new Error(`the endpoint's tree run ended ${summary.status}: ${summary.error ?? ''}`)
     const totals = workbench.store.db
-      .prepare('SELECT COUNT(*) AS nodes, SUM(completion_tokens) AS generated, AVG(prompt_tokens) AS prompt FROM tree_nodes WHERE run_id = ?')
-      .get(run.id) as { nodes: number; generated: number; prompt: number }
+      .prepare(
+        'SELECT COUNT(*) AS nodes, SUM(completion_tokens) AS generated, AVG(prompt_tokens) AS prompt, SUM(prompt_tokens) AS promptTotal, SUM(evaluated_prompt_tokens) AS evaluated FROM tree_nodes WHERE run_id = ?'
+      )
+      .get(run.id) as { nodes: number; generated: number; prompt: number; promptTotal: number; evaluated: number }
 
     const slots = await llamaServerSlots(spec)
     const sequences = options.sequences ?? slots ?? spec.maxInFlight
@@ -102,6 +107,8 @@ export async function endpointTree(options: EndpointTreeOptions): Promise<Endpoi
       tokensPerSecond: (totals.generated / ms) * 1000,
       nodes: totals.nodes,
       meanPromptTokens: Math.round(totals.prompt),
+      evaluatedPromptTokens: totals.evaluated,
+      promptTokens: totals.promptTotal,
       sequences,
       sequencesFrom,
       batchedBenchTokensPerSecond: row!.generationTokensPerSecond

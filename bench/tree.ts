@@ -217,6 +217,7 @@ export default async function tree(args: string[]): Promise<void> {
         `endpoint: ${endpoint.generatedTokens} tokens in ${(endpoint.ms / 1000).toFixed(1)} s = ${endpoint.tokensPerSecond.toFixed(1)} tok/s ` +
           `(${endpoint.nodes} nodes on ${endpoint.name}, ${endpoint.baseUrl}, mean prompt ${endpoint.meanPromptTokens} tokens)`
       )
+      console.log(`          prompt tokens: ${endpoint.evaluatedPromptTokens} evaluated by the server (its usage less cached tokens) of ${endpoint.promptTokens}`)
       console.log(`llama-batched-bench: ${embeddedBatchedBench.toFixed(1)} tok/s at ${parallelism} sequences (the embedded tree's), ${endpoint.batchedBenchTokensPerSecond.toFixed(1)} tok/s at ${endpoint.sequences} (${endpoint.sequencesFrom})`)
     }
 
@@ -241,6 +242,7 @@ export default async function tree(args: string[]): Promise<void> {
               embedded_batched_bench_tps: round(embeddedBatchedBench!),
               endpoint_tps: round(endpoint.tokensPerSecond),
               endpoint_sequences: endpoint.sequences,
+              endpoint_prompt_tokens_evaluated: endpoint.evaluatedPromptTokens,
               endpoint_batched_bench_tps: round(endpoint.batchedBenchTokensPerSecond)
             }
           : {})
