@@ -9,6 +9,7 @@ import { AppError } from '../../src/shared/errors'
 import { startLlamaServer, type RunningLlamaServer } from '../support/llamaServer'
 import { tinyLoraPath, tinyModelPath } from '../support/models'
 import { makeTempDir, sharedDataFile } from '../support/paths'
+import { registerAdapter } from '../support/registerAdapter'
 import { writeTinyLora } from '../support/tinyLora'
 
 /**
@@ -50,7 +51,7 @@ beforeAll(async () => {
   testId = (await workbench.datasets.importFile(importLines('test', 2), { name: 'gsm8k-test', format: 'gsm8k' })).datasetId
   // The files do not matter to an endpoint (the server holds the weights); the roles that carry an adapter do.
   for (const [role, file] of [['generator', tinyLoraPath('a')], ['verifier', tinyLoraPath('b')], ['refiner', third]] as const) {
-    adapterIds[role] = workbench.adapters.register({ name: `tiny ${role}`, role, stage: 'dpo', baseModelPath: tinyModelPath(), ggufPath: file, peftDir: null, trainingJobId: null, runId: null }).id
+    adapterIds[role] = registerAdapter(workbench, { name: `tiny ${role}`, role, stage: 'dpo', baseModelPath: tinyModelPath(), ggufPath: file, peftDir: null, trainingJobId: null, runId: null }).id
   }
   workbench.events.subscribe((event) => events.push(event))
 })
@@ -119,7 +120,7 @@ describe('jobs on an inference endpoint', () => {
 
     const otherFile = join(temp.dir, 'tiny-lora-d.gguf')
     writeTinyLora(otherFile, 9)
-    const second = workbench.adapters.register({
+    const second = registerAdapter(workbench, {
       name: 'another verifier',
       role: 'verifier',
       stage: 'sft',

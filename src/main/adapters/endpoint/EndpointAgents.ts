@@ -1,6 +1,6 @@
 import { AppError } from '@shared/errors'
-import type { GeneratedText, GenerationRequest, LanguageModelPort, Role, StopReason } from '../../domain/agents/types'
-import { roles } from '../../domain/agents/types'
+import { perRole, type Role } from '@shared/roles'
+import type { GeneratedText, GenerationRequest, LanguageModelPort, StopReason } from '../../domain/agents/types'
 import type { ChatCompletionResult, LlamaServerLora, OpenAiEndpointClient } from './OpenAiEndpointClient'
 
 /** What one role's requests name: the served model, and on llama-server the adapter switch. */
@@ -31,7 +31,7 @@ export class EndpointAgents implements LanguageModelPort {
 
   constructor(options: EndpointAgentsOptions) {
     this.client = options.client
-    this.targets = Object.fromEntries(roles.map((role) => [role, roleTarget(options.client, role, options.adapterRoles.has(role))])) as Record<Role, RoleTarget>
+    this.targets = perRole((role) => roleTarget(options.client, role, options.adapterRoles.has(role)))
   }
 
   /** The model name (and llama-server adapter list) a role's requests carry. */

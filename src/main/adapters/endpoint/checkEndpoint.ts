@@ -1,5 +1,5 @@
 import type { EndpointCheck } from '@shared/api/schemas/endpoints'
-import { roles } from '../../domain/agents/types'
+import { roles } from '@shared/roles'
 import { EndpointUnavailableError } from './EndpointUnavailableError'
 import type { OpenAiEndpointClient } from './OpenAiEndpointClient'
 

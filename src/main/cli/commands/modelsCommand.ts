@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { endpointSpecSchema, type EndpointCheck, type EndpointRecord } from '@shared/api/schemas/endpoints'
 import { AppError } from '@shared/errors'
-import { roles, type Role } from '../../domain/agents/types'
+import { roles, type Role } from '@shared/roles'
 import type { CliIo } from '../CliIo'
 import { dbOptionDescription, dbOptionFlags, withWorkbench } from '../openWorkbench'
 
@@ -72,7 +72,8 @@ export function registerModelsCommand(program: Command, io: CliIo): void {
         ...(options.timeout !== undefined ? { timeoutSeconds: numberOf(options.timeout) } : {}),
         ...(options.maxRetries !== undefined ? { maxRetries: numberOf(options.maxRetries) } : {})
       }
-      // The schema holds every default and range; its first complaint is reported under the flag that caused it.
+      // The schema holds every default and range; its first complaint is reported under the flag that caused it
+      // (dispatchCall checks the same schema again).
       const parsed = endpointSpecSchema.safeParse(input)
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!
@@ -80,9 +81,9 @@ export function registerModelsCommand(program: Command, io: CliIo): void {
         const role = issue.path[0] === 'roleAdapters' && issue.path[1] ? `the ${String(issue.path[1])}'s adapter: ` : ''
         throw new AppError('invalid_input', `${flag}: ${role}${issue.message}`, { field: flag })
       }
-      await withWorkbench(options, (workbench) => {
-        const record = workbench.endpoints.add(parsed.data)
-        if (options.use) workbench.endpoints.use(record.spec.name)
+      await withWorkbench(options, async (workbench) => {
+        const record = await workbench.api.endpoints.add(parsed.data)
+        if (options.use) await workbench.api.endpoints.use({ name: record.spec.name })
         io.out(describeEndpoint(record))
         if (options.use) io.err(`${record.modelReference} is now the default model`)
       })
@@ -93,8 +94,8 @@ export function registerModelsCommand(program: Command, io: CliIo): void {
     .description('list registered endpoints: name, base URL, served model, LoRA style, role adapters, model reference')
     .option(dbOptionFlags, dbOptionDescription)
     .action(async (options: { db?: string }) => {
-      await withWorkbench(options, (workbench) => {
-        const endpoints = workbench.endpoints.list()
+      await withWorkbench(options, async (workbench) => {
+        const endpoints = await workbench.api.endpoints.list()
         if (endpoints.length === 0) io.err('no endpoints yet (malt models add-endpoint --help)')
         for (const endpoint of endpoints) io.out(describeEndpoint(endpoint))
       })
@@ -108,7 +109,7 @@ export function registerModelsCommand(program: Command, io: CliIo): void {
     .addHelpText('after', '\nPrints what the server serves and one reply; exits 1 naming every problem found.')
     .action(async (options: { db?: string; name: string }) => {
       await withWorkbench(options, async (workbench) => {
-        const check = await workbench.endpoints.check(options.name)
+        const check = await workbench.api.endpoints.check({ name: options.name })
         for (const line of describeCheck(check)) io.out(line)
         if (check.problems.length > 0) {
           throw new AppError('unavailable', `endpoint '${check.name}' is not ready: ${check.problems.join('; ')}`)
@@ -122,8 +123,8 @@ export function registerModelsCommand(program: Command, io: CliIo): void {
     .option(dbOptionFlags, dbOptionDescription)
     .requiredOption('--name <name>', 'the endpoint')
     .action(async (options: { db?: string; name: string }) => {
-      await withWorkbench(options, (workbench) => {
-        if (!workbench.endpoints.remove(options.name)) throw new AppError('not_found', `no endpoint named '${options.name}'`, { field: '--name' })
+      await withWorkbench(options, async (workbench) => {
+        if (!(await workbench.api.endpoints.remove({ name: options.name })).removed) throw new AppError('not_found', `no endpoint named '${options.name}'`, { field: '--name' })
         io.err(`removed endpoint ${options.name}`)
       })
     })
