@@ -127,7 +127,7 @@ export function registerEvalCommand(program: Command, io: CliIo): void {
           writeFileSync(options.out, `${JSON.stringify(file, null, 2)}\n`)
           io.err(`results written to ${options.out}`)
         }
-        if (status !== 'completed') process.exitCode = 130
+        if (status !== 'completed') io.interrupted?.()
       })
     })
 }

@@ -66,7 +66,7 @@ export function registerGenerateCommand(program: Command, io: CliIo): void {
         io.err(`run ${runId} ${summary.status}: ${summary.nodeCount}/${summary.expectedNodes} nodes, ${summary.completeQuestions}/${summary.questionCount} questions complete`)
         if (status === 'failed') throw new AppError('internal', summary.error ?? error ?? `run ${runId} failed`)
         io.out(String(runId))
-        if (status !== 'completed') process.exitCode = 130
+        if (status !== 'completed') io.interrupted?.()
       })
     })
 }

@@ -107,7 +107,7 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
         }
         if (failures.length > 0) {
           const cancelled = ended.every((job) => job.status === 'completed' || job.status === 'cancelled' || job.status === 'skipped')
-          if (cancelled && ended.some((job) => job.status === 'cancelled')) process.exitCode = 130
+          if (cancelled && ended.some((job) => job.status === 'cancelled')) io.interrupted?.()
           throw new AppError(cancelled ? 'cancelled' : 'runner_failed', failures.join('; '))
         }
       })
