@@ -96,7 +96,9 @@ fi
 
 started_at=$(date +%s)
 node_bin=$work/node/bin
-app=$pack/app/gpu-check-app.mjs
+# The app runs from inside WORK, so node-llama-cpp and better-sqlite3 resolve to the unpacked WORK/node_modules and
+# never to a node_modules above the pack (a checkout's own, whose llama/localBuilds must not be written to).
+app=$work/app/gpu-check-app.mjs
 nlc=$work/node_modules/node-llama-cpp
 model=$work/models/random-$shape.gguf
 batched_bench=$work/build/bin/llama-batched-bench
@@ -162,6 +164,7 @@ unpack_all() {
   "$python" "$helpers/unpack.py" node --pack "$pack" --dest "$work/node" | tee "$work/node.result"
   "$python" "$helpers/unpack.py" tar --archive "$pack/node_modules.tar.xz" --dest "$work/node_modules"
   "$python" "$helpers/unpack.py" tar --archive "$pack/llama.cpp.tar.xz" --dest "$nlc/llama/llama.cpp"
+  mkdir -p "$work/app" && cp "$pack/app/gpu-check-app.mjs" "$work/app/"
   tail -n 1 "$work/node.result"
 }
 
@@ -237,7 +240,8 @@ wait "$train_lane"
 bench_reference=()
 [[ -x $batched_bench ]] && bench_reference=(--batched-bench "$batched_bench")
 if [[ -f $work/build/Release/llama-addon.node ]]; then
-  run_step install-build 120 node "$app" install-build --gpu "$gpu_flag" --from "$work/build/Release" --threads "$threads"
+  run_step install-build 120 node "$app" install-build --gpu "$gpu_flag" --from "$work/build/Release" --threads "$threads" \
+    --node-modules "$work/node_modules"
 else
   skip_step install-build "no build to install"
 fi

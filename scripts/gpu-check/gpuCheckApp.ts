@@ -2,7 +2,8 @@
  * The workbench side of the offline GPU check (scripts/gpu-check.sh), bundled into one file by
  * scripts/gpu-check-pack.mjs. Each command runs real workbench code and ends with one line `RESULT {json}`:
  *
- *   node gpu-check-app.mjs install-build --gpu cuda|false --from BUILD/Release   a llama.cpp build as node-llama-cpp's local build
+ *   node gpu-check-app.mjs install-build --gpu cuda|false --from BUILD/Release --node-modules DIR
+ *                                                                             a llama.cpp build as node-llama-cpp's local build
  *   node gpu-check-app.mjs agents [bench agents flags]                           bench/agents.ts
  *   node gpu-check-app.mjs tree [bench tree flags]                               bench/tree.ts
  *   node gpu-check-app.mjs train --model M --data GSM8K.jsonl --work DIR --python-dir DIR [--steps 16 --dpo-steps 12
@@ -11,7 +12,7 @@
  *                                                                             the trained adapter in the role agents
  */
 import { createRequire } from 'node:module'
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { trainingOptionsSchema, type TrainingStage } from '@shared/api/schemas/training'
@@ -66,6 +67,11 @@ async function installBuild(args: Args): Promise<void> {
   const from = resolve(option(args, 'from'))
   if (!existsSync(join(from, 'llama-addon.node'))) throw new Error(`no llama-addon.node in ${from}`)
   const packageDir = dirname(dirname(createRequire(import.meta.url).resolve('node-llama-cpp')))
+  // A node-llama-cpp found anywhere else (a checkout's shared node_modules) would prefer this build from now on.
+  const expected = resolve(option(args, 'node-modules'), 'node-llama-cpp')
+  if (realpathSync(packageDir) !== realpathSync(expected)) {
+    throw new Error(`node-llama-cpp resolves to ${packageDir}, not to ${expected}: refusing to install a local build there (run the app from inside the check's work folder)`)
+  }
   const internal = async <T>(path: string): Promise<T> => (await import(pathToFileURL(join(packageDir, 'dist', path)).href)) as T
   const config = await internal<{ llamaLocalBuildBinsDirectory: string; buildMetadataFileName: string; builtinLlamaCppGitHubRepo: string }>('config.js')
   const { builtinLlamaCppRelease } = await internal<{ builtinLlamaCppRelease: string }>('bindings/utils/binariesGithubRelease.js')

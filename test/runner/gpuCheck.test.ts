@@ -42,7 +42,11 @@ describe('gpu-check: pack, then the CPU dry run of the packed script', () => {
   const env = { ...process.env, MALT_DATA_DIR: sharedDataDir() }
   const python = join(repoRoot, 'resources', 'python', '.venv', 'bin', 'python')
 
+  const sharedLocalBuilds = join(repoRoot, 'node_modules', 'node-llama-cpp', 'llama', 'localBuilds')
+  let sharedLocalBuildsBefore: boolean
+
   beforeAll(async () => {
+    sharedLocalBuildsBefore = existsSync(sharedLocalBuilds)
     tmp = makeTempDir('malt-gpu-check-')
     pack = join(tmp.dir, 'pack')
     out = join(tmp.dir, 'out')
@@ -91,8 +95,13 @@ describe('gpu-check: pack, then the CPU dry run of the packed script', () => {
     expect(typeof adapter.differsFromBase).toBe('boolean')
   })
 
+  it('installs the build into its own unpacked node-llama-cpp, never into the checkout\'s', () => {
+    expect(steps['install-build']!.result).toMatchObject({ ok: true, buildType: 'localBuild', folder: 'linux-x64', autoPicks: { gpu: null, buildType: 'localBuild' } })
+    expect(existsSync(join(tmp.dir, 'work', 'node_modules', 'node-llama-cpp', 'llama', 'localBuilds', 'linux-x64', 'Release', 'llama-addon.node'))).toBe(true)
+    expect(existsSync(sharedLocalBuilds)).toBe(sharedLocalBuildsBefore)
+  })
+
   it('measures both benches on the installed local build and prints one table', () => {
-    expect(steps['install-build']!.result).toMatchObject({ ok: true, buildType: 'localBuild', folder: 'linux-x64' })
     const tree = steps.tree!.result!
     expect(tree.tree_tps).toBeGreaterThan(0)
     expect(tree.ceiling_tps).toBeGreaterThan(0)
