@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process'
+import { execFile, type ExecFileException } from 'node:child_process'
 import type { GpuStatus } from '@shared/api/schemas/models'
 import type { GpuMonitor } from '../../services/ports/GpuMonitor'
 import { nvidiaSmiQueryFields, parseNvidiaSmiCsv } from './parseNvidiaSmiCsv'
@@ -26,7 +26,7 @@ export class NvidiaSmiMonitor implements GpuMonitor {
     const readAt = new Date().toISOString()
     const absent = (reason: string): GpuStatus => ({ available: false, reason, devices: [], readAt })
     const args = [`--query-gpu=${nvidiaSmiQueryFields.join(',')}`, '--format=csv,noheader,nounits']
-    const outcome = await new Promise<{ stdout: string; error: (NodeJS.ErrnoException & { killed?: boolean; code?: unknown }) | null }>((resolve) => {
+    const outcome = await new Promise<{ stdout: string; error: ExecFileException | null }>((resolve) => {
       execFile(command, args, { timeout: timeoutMs, env: this.options.env ?? process.env, ...(signal ? { signal } : {}), encoding: 'utf8' }, (error, stdout, stderr) => {
         resolve({ stdout: error ? `${stdout}${stderr}` : stdout, error })
       })
