@@ -53,9 +53,10 @@ const travelLimitBytes = 64 * 1024 * 1024
 /**
  * Runner packages that a stock CUDA PyTorch image lacks or has in another version; their pins come from the runner's
  * requirements.txt. Everything else the runner imports (torch, accelerate, tokenizers, safetensors, numpy, pandas,
- * pyarrow…) is expected there, as on the lent H200 (shared/notes/GPU.md).
+ * pyarrow…) is expected there, as on the lent H200 (shared/notes/GPU.md). regex comes along because transformers checks
+ * its version when imported and the image's is not known.
  */
-const wheelNames = ['transformers', 'trl', 'peft', 'datasets', 'gguf', 'dill', 'multiprocess']
+const wheelNames = ['transformers', 'trl', 'peft', 'datasets', 'gguf', 'dill', 'multiprocess', 'regex']
 /** GSM8K questions carried: the tree bench's few and enough for 16 training steps of batch 8. */
 const gsm8kLines = 160
 

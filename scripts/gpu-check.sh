@@ -173,7 +173,7 @@ unpack_all() {
 # carried N-API headers; NLC_VARIANT names the libraries as node-llama-cpp's own builds do. LLAMA_BUILD_TOOLS adds
 # llama-batched-bench to the same tree, so ggml's CUDA kernels are compiled once for both.
 build_llama() {
-  set -e
+  set -eo pipefail
   local variant=v0.5.0 cuda=()
   variant=$(node -p "require('$nlc/llama/binariesGithubRelease.json').release")
   if [[ $mode == gpu ]]; then
@@ -189,13 +189,14 @@ build_llama() {
     -DNLC_CURRENT_PLATFORM=linux-x64 -DNLC_TARGET_PLATFORM=linux-x64 -DNLC_VARIANT="$variant" \
     -DGGML_BUILD_NUMBER=1 -DGGML_METAL=OFF -DGGML_CCACHE=OFF -DGGML_NATIVE=ON \
     -DLLAMA_CURL=OFF -DLLAMA_HTTPLIB=OFF -DLLAMA_BUILD_BORINGSSL=OFF -DLLAMA_OPENSSL=OFF \
-    -DLLAMA_BUILD_TOOLS=ON -DLLAMA_BUILD_SERVER=OFF "${cuda[@]}"
+    -DLLAMA_BUILD_TOOLS=ON -DLLAMA_BUILD_SERVER=OFF "${cuda[@]}" | tee "$work/build-configure.log"
   cmake --build "$work/build" --target llama-addon llama-batched-bench -j "$jobs"
   # As node-llama-cpp's moveBuildFilesToResultDir: the libraries beside the addon (its rpath is $ORIGIN).
   cp -a "$work/build/bin/." "$work/build/Release/"
   rm -f "$work/build/Release/llama-batched-bench"
+  # ggml's own line, e.g. "Using CMAKE_CUDA_ARCHITECTURES=native CMAKE_CUDA_ARCHITECTURES_NATIVE=90a-real".
   local arch
-  arch=$(grep -rhs 'CMAKE_CUDA_ARCHITECTURES_NATIVE' "$work/build/CMakeFiles" | head -n 1 | sed 's/.*"\(.*\)".*/\1/')
+  arch=$(grep -o 'Using CMAKE_CUDA_ARCHITECTURES=.*' "$work/build-configure.log" | head -n 1 | sed 's/^Using //')
   echo "RESULT {\"targets\": \"llama-addon + llama-batched-bench\", \"cuda_architectures\": \"${arch:-none (CPU)}\"}"
 }
 

@@ -77,12 +77,15 @@ def describe(step: str, r: Any) -> str:
     if step == "unpack":
         return f"Node.js {r.get('version')}"
     if step == "python-env":
-        return f"installed {len(r.get('installed', []))} wheels, {len(r.get('already_present', []))} already there"
+        imports = r.get("imports") or {}
+        versions = ", ".join(f"{name} {imports[name]}" for name in ("torch", "transformers", "trl", "peft") if name in imports)
+        return (f"installed {len(r.get('installed', []))} wheels, {len(r.get('already_present', []))} already there; "
+                f"{versions}; CUDA {'yes' if imports.get('cuda') else 'no'}")
     if step == "model":
         return (f"random llama {r.get('shape')}: {_num((r.get('parameters') or 0) / 1e9, 2)}B parameters, "
                 f"{_num((r.get('bytes') or 0) / 2**30, 1)} GiB, drawn on {r.get('drawn_on')}")
     if step == "build":
-        return f"{r.get('targets')} · CUDA architectures {r.get('cuda_architectures')}"
+        return f"{r.get('targets')} · {r.get('cuda_architectures')}"
     if step == "install-build":
         backend = r.get("backend") or {}
         gpu = backend.get("gpu")

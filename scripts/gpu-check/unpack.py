@@ -77,7 +77,23 @@ def install_wheels(wheels: Path, target: Path) -> dict:
              "--no-cache-dir", "--upgrade", "--disable-pip-version-check", "--target", str(target), *map(str, needed)],
             check=True,
         )
-    return {"installed": [w.name for w in needed], "already_present": present, "target": str(target)}
+    return {"installed": [w.name for w in needed], "already_present": present, "target": str(target),
+            "imports": check_imports(target)}
+
+
+def check_imports(target: Path) -> dict:
+    """Imports what the runner needs in a fresh interpreter with `target` first on the path, as the runner will."""
+    code = (
+        "import json, importlib.metadata as m\n"
+        "import torch, transformers, trl, peft, datasets, gguf, accelerate\n"
+        "names = ['torch', 'transformers', 'trl', 'peft', 'datasets', 'gguf', 'accelerate', 'tokenizers', 'pyarrow']\n"
+        "print(json.dumps({**{n: m.version(n) for n in names}, 'cuda': torch.cuda.is_available()}))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(target), os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        raise SystemExit(f"the runner's packages do not import:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main(argv: list[str] | None = None) -> int:
