@@ -79,7 +79,7 @@ mkdir -p "$results" "$logs"
 if [[ $mode == gpu ]]; then
   deadline=${deadline:-570}
   shape=${shape:-1.7b}
-  gpu_flag=cuda; threads=4; build_limit=360; scale=1
+  gpu_flag=cuda; threads=4; build_limit=420; scale=1
   train_args=(--steps 16 --dpo-steps 12 --batch 8 --max-length 512 --device cuda)
   agents_args=(--tokens 64 --sequences 1,3,9,27 --threads "$threads" --reps 2)
   tree_args=(--questions 2 --branching 3 --max-tokens 64 --sequences 9 --context 1024 --threads "$threads")
