@@ -196,7 +196,7 @@ build_llama() {
   rm -f "$work/build/Release/llama-batched-bench"
   # ggml's own line, e.g. "Using CMAKE_CUDA_ARCHITECTURES=native CMAKE_CUDA_ARCHITECTURES_NATIVE=90a-real".
   local arch
-  arch=$(grep -o 'Using CMAKE_CUDA_ARCHITECTURES=.*' "$work/build-configure.log" | head -n 1 | sed 's/^Using //')
+  arch=$(sed -n 's/.*Using \(CMAKE_CUDA_ARCHITECTURES=.*\)/\1/p' "$work/build-configure.log" | head -n 1)
   echo "RESULT {\"targets\": \"llama-addon + llama-batched-bench\", \"cuda_architectures\": \"${arch:-none (CPU)}\"}"
 }
 
