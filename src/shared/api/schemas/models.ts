@@ -97,6 +97,11 @@ export const modelsApi = {
   setDefault: procedure({ input: z.object({ id: idSchema }), output: modelRecordSchema, description: 'The model new runs and evaluations use.' }),
   remove: procedure({ input: z.object({ id: idSchema }), output: z.object({ removed: z.boolean() }), description: 'Forgets a model (the file stays).' }),
   backend: procedure({ input: nothing, output: backendInfoSchema, description: 'The llama.cpp backend in use: GPU type and devices, or the CPU and its threads.' }),
+  gpuStatus: procedure({
+    input: nothing,
+    output: gpuStatusSchema,
+    description: 'GPU memory and utilisation now, read with nvidia-smi; says why when there is no NVIDIA GPU to read.'
+  }),
   engineSettings: procedure({ input: nothing, output: engineSettingsSchema, description: 'GPU, threads, GPU layers, sequences and context size.' }),
   saveEngineSettings: procedure({ input: engineSettingsSchema, output: engineSettingsSchema, description: 'Saves engine settings; they apply to the next model load.' }),
   download: procedure({
