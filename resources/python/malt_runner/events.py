@@ -20,7 +20,7 @@ import threading
 import time
 from typing import IO, Any
 
-EVENT_TYPES = ("started", "progress", "metrics", "checkpoint", "finished", "error")
+EVENT_TYPES = ("started", "data", "plan", "progress", "metrics", "checkpoint", "finished", "error")
 ERROR_KINDS = ("bad_config", "bad_data", "oom", "cancelled", "internal")
 
 
