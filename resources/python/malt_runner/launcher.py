@@ -136,8 +136,8 @@ def run_launched(
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
-    if last[:1] == ["finished"] and code == 0:
-        return 0
+    if code == 0 and (last[:1] == ["finished"] or not last):
+        return 0  # nothing relayed at all: the machine of a multi-machine run that does not hold global rank 0
     if last[:1] == ["error"]:
         return EXIT_CANCELLED if last[1] == "cancelled" else 1
     if signals["count"]:

@@ -21,6 +21,7 @@ import json
 import logging
 import math
 import os
+import shutil
 import sys
 import time
 from contextlib import contextmanager
@@ -524,8 +525,15 @@ def run_job(
 
     # Save the trained adapter only ("default"; DPO also holds the frozen "ref" copy) and export it for llama.cpp.
     gguf_path, export_seconds = None, 0.0
-    if world.rank == 0:
+    if getattr(trainer, "is_fsdp_enabled", False) or getattr(trainer, "is_deepspeed_enabled", False):
+        # Sharded weights: the Trainer gathers them, which every process must take part in. It saves every adapter,
+        # so DPO's frozen "ref" copy is removed afterwards. (Not exercised by the tests, which have no GPUs.)
+        trainer.save_model(config.adapter_dir)
+        if world.rank == 0:
+            shutil.rmtree(Path(config.adapter_dir, "ref"), ignore_errors=True)
+    elif world.rank == 0:
         peft_model.save_pretrained(config.adapter_dir, selected_adapters=["default"], save_embedding_layers=False)
+    if world.rank == 0:
         if config.export_gguf:
             t_export = time.perf_counter()
             base_info = BaseModelInfo.from_base(config.base_model)
