@@ -124,3 +124,19 @@ def test_held_out_loss_and_early_stopping(tmp_path_factory, tiny_gguf):
         assert torch.equal(value, live[key.replace(".weight", ".default.weight")].detach()), key
     plan = by_type(events, "plan")[0]
     assert plan["eval_steps"] == 1 and plan["num_epochs"] == 1.0
+
+
+def test_dpo_held_out_slice(tmp_path_factory, tiny_gguf):
+    from helpers import dpo_rows
+
+    raw = {**equivalence_job(tiny_gguf, max_steps=2, batch_size=2, eval_fraction=0.25, eval_steps=1), "method": "dpo",
+           "train_file": "dpo.jsonl", "learning_rate": 1e-3}
+    events, result = run(tmp_path_factory, "dpo-eval", raw, dpo_rows(8))
+    data = by_type(events, "data")[0]
+    assert (data["train_examples"], data["eval_examples"]) == (6, 2)
+    plan = by_type(events, "plan")[0]
+    assert plan["padding_free"] is False and "DPO" in plan["padding_reason"]
+    evals = [m for m in by_type(events, "metrics") if "eval_loss" in m]
+    assert [m["step"] for m in evals] == [1, 2]
+    assert all("eval_rewards/margins" in m for m in evals)
+    assert result.finished["best_step"] in (1, 2) and result.finished["stopped_early"] is False
