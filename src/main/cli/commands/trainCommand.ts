@@ -1,3 +1,4 @@
+import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import { Option } from 'commander'
 import { roleSchema } from '@shared/api/schemas/common'
@@ -30,6 +31,12 @@ interface TrainOptions {
   pooling?: string
   baseModel?: string
   device?: string
+  gradientCheckpointing?: string
+  evalFraction?: string
+  earlyStoppingPatience?: string
+  launcher?: string
+  numProcesses?: string
+  accelerateConfig?: string
 }
 
 const endedStatuses = new Set(['completed', 'failed', 'cancelled', 'skipped'])
@@ -60,12 +67,21 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
     .addOption(new Option('--pooling <pooling>', 'credit pooling (default global)').choices(poolingSchema.options))
     .option('--base-model <file>', 'GGUF to train on (default: the run’s model)')
     .addOption(new Option('--device <device>', 'auto (CUDA when present), cpu or cuda').choices(['auto', 'cpu', 'cuda']))
+    .addOption(
+      new Option('--gradient-checkpointing <when>', 'auto (only when the GPU memory needs it; never on the CPU), on or off').choices(['auto', 'on', 'off'])
+    )
+    .option('--eval-fraction <share>', 'hold out this share of the training set (0–0.5) and log its loss as eval_loss')
+    .option('--early-stopping-patience <n>', 'with --eval-fraction: stop after n evaluations without a better eval_loss, keep the best adapter')
+    .addOption(new Option('--launcher <launcher>', 'accelerate: run the runner under accelerate launch (several GPUs)').choices(['none', 'accelerate']))
+    .option('--num-processes <n>', 'with --launcher accelerate: processes, one per GPU (default 1)')
+    .option('--accelerate-config <file>', 'with --launcher accelerate: an accelerate config file (FSDP, DeepSpeed, several machines)')
     .addHelpText(
       'after',
       '\nPrints progress (step/total, loss, ETA) on stderr and each trained adapter’s GGUF path on stdout. Ctrl+C cancels.\n' +
         'Examples:\n' +
         '  malt train --db w.sqlite --run 1 --role generator --stage sft --max-steps 50\n' +
-        '  malt train --db w.sqlite --run 1 --preset malt --continue-on-failure'
+        '  malt train --db w.sqlite --run 1 --preset malt --continue-on-failure\n' +
+        '  malt train --db w.sqlite --run 1 --preset malt --launcher accelerate --num-processes 8'
     )
     .action(async (options: TrainOptions) => {
       await withWorkbench(options, async (workbench) => {
@@ -215,6 +231,15 @@ function trainingOptionsOf(options: TrainOptions): TrainingOptionsInput {
   set('batchSize', integer('--batch-size', options.batchSize))
   set('maxLength', integer('--max-length', options.maxLength, 16))
   set('beta', number('--beta', options.beta, { min: 1e-9, max: 10 }))
+  if (options.gradientCheckpointing) set('gradientCheckpointing', options.gradientCheckpointing === 'auto' ? 'auto' : options.gradientCheckpointing === 'on')
+  set('evalFraction', number('--eval-fraction', options.evalFraction, { min: 0, max: 0.5 }))
+  set('earlyStoppingPatience', integer('--early-stopping-patience', options.earlyStoppingPatience))
+  if (options.launcher) set('launcher', options.launcher === 'accelerate' ? 'accelerate' : 'none')
+  set('numProcesses', integer('--num-processes', options.numProcesses))
+  if (options.accelerateConfig !== undefined) set('accelerateConfig', resolve(options.accelerateConfig))
+  if ((options.numProcesses !== undefined || options.accelerateConfig !== undefined) && options.launcher !== 'accelerate') {
+    throw new AppError('invalid_input', '--num-processes and --accelerate-config need --launcher accelerate', { field: 'launcher' })
+  }
   return result
 }
 
