@@ -24,6 +24,8 @@ interface Draft {
   alpha: string
   beta: string
   maxLength: string
+  evalFraction: string
+  patience: string
   threshold: string
   pooling: 'global' | 'local'
   baseModelPath: string
@@ -45,6 +47,8 @@ const initialDraft: Draft = {
   alpha: '',
   beta: String(defaults.beta),
   maxLength: String(defaults.maxLength),
+  evalFraction: String(defaults.evalFraction),
+  patience: '',
   threshold: String(defaults.credit.threshold),
   pooling: defaults.credit.pooling,
   baseModelPath: '',
@@ -61,7 +65,9 @@ function optionsOf(draft: Draft, dpo: boolean): TrainingOptionsInput {
     maxLength: Number(draft.maxLength),
     beta: Number(draft.beta),
     device: draft.device,
-    maxSteps: number(draft.maxSteps) ?? null
+    maxSteps: number(draft.maxSteps) ?? null,
+    evalFraction: Number(draft.evalFraction),
+    earlyStoppingPatience: Number(draft.evalFraction) > 0 ? (number(draft.patience) ?? null) : null
   }
   if (draft.learningRate.trim()) options.learningRate = Number(draft.learningRate)
   if (!dpo && draft.rank.trim()) options.rank = Number(draft.rank)
@@ -186,6 +192,13 @@ export function QueueTrainingForm(): JSX.Element {
         <label className="field">
           <span>Max length (tokens)</span>
           <input type="number" min={16} value={draft.maxLength} onChange={(event) => update({ maxLength: event.target.value })} />
+        </label>
+        <label className="field">
+          <span>Held out for eval_loss / patience (0: none; empty: no early stop)</span>
+          <span className="field-pair">
+            <input type="number" step="0.05" min={0} max={0.5} value={draft.evalFraction} onChange={(event) => update({ evalFraction: event.target.value })} data-testid="training-eval-fraction" />
+            <input type="number" min={1} value={draft.patience} placeholder="—" disabled={Number(draft.evalFraction) <= 0} onChange={(event) => update({ patience: event.target.value })} />
+          </span>
         </label>
         <label className="field">
           <span>Credit θ / pooling</span>
