@@ -40,7 +40,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { PythonRunner, venvPython } from '../src/main/adapters/python/PythonRunner'
-import type { FinishedEvent, PlanEvent, RunnerEvent } from '../src/main/adapters/python/runnerEvents'
+import type { FinishedEvent, PlanEvent, RunnerEvent } from '../src/main/services/ports/runnerEvents'
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const pythonDir = join(repoRoot, 'resources', 'python')

@@ -25,7 +25,7 @@ import { LlamaAgentRuntime } from '../src/main/adapters/llm/LlamaAgentRuntime'
 import { decodeSequences } from './_decodeSequences'
 import { LlamaEngine } from '../src/main/adapters/llm/LlamaEngine'
 import type { LoadedModel } from '../src/main/adapters/llm/LoadedModel'
-import { RunRepository } from '../src/main/adapters/db/RunRepository'
+import { SqliteRunRepository } from '../src/main/adapters/db/SqliteRunRepository'
 import { Workbench } from '../src/main/app/Workbench'
 import type { ChatMessage, GeneratedText, GenerationRequest, LanguageModelPort } from '../src/main/domain/agents/types'
 import { gradeAnswer } from '../src/main/domain/grading/gradeAnswer'
@@ -114,7 +114,7 @@ export default async function tree(args: string[]): Promise<void> {
       const summary = workbench.runs.summary(run.id)
       if (summary.status !== 'completed') throw new Error(`the tree run ended ${summary.status}: ${summary.error ?? ''}`)
 
-      const repository = new RunRepository(workbench.store)
+      const repository = new SqliteRunRepository(workbench.store)
       const rows = repository.nodeRows(run.id)
       nodeCount = rows.length
       const nodes = [...repository.nodesById(rows.map((row) => row.id)).values()]

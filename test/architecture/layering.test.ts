@@ -27,9 +27,16 @@ const rules: Rule[] = [
     forbiddenFolders: ['src/main/adapters', 'src/main/services', 'src/main/app', 'src/main/cli', 'src/main/serve', 'src/main/ipc', 'src/main/api', 'src/renderer']
   },
   {
+    // Services depend on ports (services/ports), never on the adapters that implement them, nor on the file system.
     folder: 'src/main/services',
-    forbiddenModules: ['electron', 'better-sqlite3', 'node-llama-cpp', 'ws', 'commander', 'node:child_process', 'child_process'],
-    forbiddenFolders: ['src/main/cli', 'src/main/serve', 'src/main/ipc', 'src/renderer']
+    forbiddenModules: ['electron', 'better-sqlite3', 'node-llama-cpp', 'ws', 'commander', 'node:child_process', 'child_process', 'node:fs', 'fs'],
+    forbiddenFolders: ['src/main/adapters', 'src/main/app', 'src/main/api', 'src/main/cli', 'src/main/serve', 'src/main/ipc', 'src/renderer']
+  },
+  {
+    // The API maps the contract onto services; the composition root (app) imports it, never the other way round.
+    folder: 'src/main/api',
+    forbiddenModules: ['electron', 'better-sqlite3', 'node-llama-cpp', 'ws', 'commander', 'node:fs', 'fs', 'node:child_process', 'child_process'],
+    forbiddenFolders: ['src/main/adapters', 'src/main/app', 'src/main/cli', 'src/main/serve', 'src/main/ipc', 'src/renderer']
   },
   { folder: 'src/renderer', forbiddenModules: [...nodeBuiltins, ...nativeAndPlatform], forbiddenFolders: ['src/main'] },
   { folder: 'src/preload', forbiddenModules: [...nodeBuiltins, 'better-sqlite3', 'node-llama-cpp'], forbiddenFolders: ['src/main', 'src/renderer'] }

@@ -8,6 +8,7 @@ import type { ServeProcess } from '../support/browser'
 import { tinyLoraPath, tinyModelPath } from '../support/models'
 import { makeTempDir, sharedDataDir, sharedDataFile } from '../support/paths'
 import { seedEvaluation } from '../support/seedEvaluation'
+import { registerAdapter } from '../support/registerAdapter'
 
 /**
  * The Evaluation and Compare pages over `malt serve`:
@@ -47,7 +48,7 @@ describe('Evaluation and Compare pages in Chromium over serve mode', () => {
       // One thread: the machine is shared; small contexts (prompts are a few hundred tokens).
       workbench.models.saveEngineSettings({ gpu: false, maxThreads: 1, gpuLayers: 0, sequencesPerRole: 4, contextSize: 1024 })
       const register = (name: string, role: 'generator' | 'verifier', file: string) =>
-        workbench.adapters.register({ name, role, stage: 'dpo', baseModelPath: tinyModelPath(), ggufPath: file, peftDir: null, trainingJobId: null, runId: null }).id
+        registerAdapter(workbench, { name, role, stage: 'dpo', baseModelPath: tinyModelPath(), ggufPath: file, peftDir: null, trainingJobId: null, runId: null }).id
       lora = { a: register('tiny-lora-a', 'generator', tinyLoraPath('a')), b: register('tiny-lora-b', 'verifier', tinyLoraPath('b')) }
     } finally {
       await workbench.dispose()

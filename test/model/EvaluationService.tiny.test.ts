@@ -8,6 +8,7 @@ import { builtInConfigurationIds } from '../../src/main/domain/eval/evalConfigur
 import { captureIo } from '../support/captureIo'
 import { tinyLoraPath, tinyModelPath } from '../support/models'
 import { makeTempDir, repoRoot, sharedDataDir, sharedDataFile } from '../support/paths'
+import { registerAdapter } from '../support/registerAdapter'
 
 /**
  * Real evaluations through node-llama-cpp on the tiny random model (its answers are noise, so accuracies are ~0; what
@@ -29,7 +30,7 @@ beforeAll(async () => {
   // Explicit threads; small contexts (prompts here are a few hundred tokens).
   workbench.models.saveEngineSettings({ gpu: false, maxThreads: 1, gpuLayers: 0, sequencesPerRole: 6, contextSize: 1024 })
   const register = (name: string, file: string) =>
-    workbench.adapters.register({ name, role: 'generator', stage: 'sft', baseModelPath: tinyModelPath(), ggufPath: file, peftDir: null, trainingJobId: null, runId: null }).id
+    registerAdapter(workbench, { name, role: 'generator', stage: 'sft', baseModelPath: tinyModelPath(), ggufPath: file, peftDir: null, trainingJobId: null, runId: null }).id
   lora = { a: register('tiny-lora-a', tinyLoraPath('a')), b: register('tiny-lora-b', tinyLoraPath('b')) }
 })
 

@@ -5,6 +5,7 @@ import type { WorkbenchEvent } from '../../src/shared/api/events'
 import type { PlaygroundRunInput } from '../../src/shared/api/schemas/playground'
 import { tinyLoraPath, tinyModelPath } from '../support/models'
 import { makeTempDir } from '../support/paths'
+import { registerAdapter } from '../support/registerAdapter'
 
 const templates: PlaygroundRunInput['templates'] = {
   generator: { system: 'You solve math problems.', user: 'Question: {{question}}' },
@@ -23,7 +24,7 @@ describe('PlaygroundService on the tiny model', () => {
     workbench = Workbench.open({ databasePath: join(temp.dir, 'w.sqlite'), dataFolder: null, transport: 'cli' })
     await workbench.models.saveEngineSettings({ gpu: false, maxThreads: 1, gpuLayers: 0, sequencesPerRole: 2, contextSize: 1024 })
     await workbench.models.add(tinyModelPath(), true)
-    adapterId = workbench.adapters.register({
+    adapterId = registerAdapter(workbench, {
       name: 'tiny verifier',
       role: 'verifier',
       stage: 'dpo',

@@ -137,4 +137,31 @@ describe('malt generate killed with SIGKILL and resumed', () => {
     for (const node of beforeResume) expect(byId.get(node.id)).toEqual(node)
     expect(after.filter((node) => !beforeResume.some((old) => old.id === node.id))).toHaveLength(total - beforeResume.length)
   })
+
+  it('Ctrl+C (SIGINT) pauses the run, prints its id and exits 130', async () => {
+    const runsBefore = workbench.runs.list().length
+    const child = spawnMalt([
+      'generate',
+      '--db', databasePath,
+      '--model', tinyModelPath(),
+      '--dataset', dataFile,
+      '--split', 'train',
+      '--branching', String(branching),
+      '--seed', '8',
+      '--max-tokens', '96',
+      '--concurrency', '1'
+    ])
+    const deadline = Date.now() + 120_000
+    const newRun = () => (workbench.runs.list().length > runsBefore ? workbench.runs.list()[0]! : null)
+    while (!newRun() || workbench.runs.summary(newRun()!.id).nodeCount < 2) {
+      if (child.child.exitCode !== null || Date.now() > deadline) throw new Error(`malt generate ended or stalled before Ctrl+C:\n${child.output()}`)
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    child.child.kill('SIGINT')
+    const exit = await child.exited
+    const run = newRun()!
+    expect(exit.code, child.output()).toBe(130)
+    expect(child.stdout().trim().split('\n').at(-1)).toBe(String(run.id))
+    expect(workbench.runs.summary(run.id).status).toBe('paused')
+  })
 })

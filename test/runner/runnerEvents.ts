@@ -1,2 +1,2 @@
-/** The runner's event schema lives with the app's PythonRunner adapter; the tests check the same one. */
-export * from '../../src/main/adapters/python/runnerEvents'
+/** The runner's event schema lives beside the TrainingRunner port; the tests check the same one. */
+export * from '../../src/main/services/ports/runnerEvents'

@@ -1,30 +1,19 @@
 import type { WorkbenchHandlers } from '@shared/api/workbenchApi'
-import type { Workbench } from '../app/Workbench'
+import type { WorkbenchServices } from './WorkbenchServices'
 
 /**
  * Maps the API contract onto the services. Handlers receive input already validated against the contract's
- * schemas (see dispatchCall) and hold no logic of their own.
+ * schemas (see dispatchCall) and hold no logic of their own: at most they wrap a service's answer in the contract's
+ * shape.
  */
-export function createApiHandlers(workbench: Workbench): WorkbenchHandlers {
+export function createApiHandlers(workbench: WorkbenchServices): WorkbenchHandlers {
   return {
     app: {
       info: () => workbench.info()
     },
     datasets: {
       list: () => workbench.datasets.list(),
-      import: (input) => {
-        const options = {
-          name: input.name,
-          format: input.format,
-          skipBadLines: input.skipBadLines,
-          ...(input.split ? { split: input.split } : {}),
-          ...(input.benchmark ? { benchmark: input.benchmark } : {}),
-          ...(input.mapping ? { mapping: input.mapping } : {})
-        }
-        if (input.source.kind === 'dataFolder') return workbench.datasets.importFromDataFolder(input.source.relativePath, options)
-        const bytes = Buffer.from(input.source.contentBase64, 'base64')
-        return workbench.datasets.importBytes(bytes, input.source.fileName, options)
-      },
+      import: (input) => workbench.datasets.importDataset(input),
       questions: (input) => workbench.datasets.questions(input),
       remove: (input) => ({ removed: workbench.datasets.remove(input.datasetId) }),
       dataFolder: () => workbench.datasets.listDataFolder()
@@ -34,10 +23,7 @@ export function createApiHandlers(workbench: Workbench): WorkbenchHandlers {
       list: () => workbench.evaluations.list(),
       get: (input) => workbench.evaluations.get(input.evaluationId),
       create: (input) => workbench.evaluations.create(input),
-      resume: (input) => {
-        workbench.evaluations.start(input.evaluationId)
-        return workbench.evaluations.view(input.evaluationId)
-      },
+      resume: (input) => workbench.evaluations.resume(input.evaluationId),
       pause: (input) => ({ paused: workbench.evaluations.pause(input.evaluationId) }),
       remove: (input) => ({ removed: workbench.evaluations.remove(input.evaluationId) }),
       results: (input) => workbench.evaluations.results(input.evaluationId, { recompute: input.recompute }),
@@ -48,14 +34,7 @@ export function createApiHandlers(workbench: Workbench): WorkbenchHandlers {
         comparisons: workbench.evaluations.compare(input.evaluationA, input.evaluationB, input.pairs)
       }),
       exportTable: (input) => workbench.evaluations.exportTable(input.evaluationIds, input),
-      exportItems: (input) => {
-        const lines = [...workbench.evaluations.exportItemLines(input.evaluationId, input)]
-        return {
-          fileName: workbench.evaluations.exportItemsFileName(input.evaluationId, input.configurationIds),
-          lines: lines.length,
-          content: lines.length === 0 ? '' : `${lines.join('\n')}\n`
-        }
-      },
+      exportItems: (input) => workbench.evaluations.exportItems(input.evaluationId, input),
       verifierComparison: (input) => workbench.evaluations.verifierComparison(input.evaluationId, input)
     },
     jobs: {
@@ -84,7 +63,7 @@ export function createApiHandlers(workbench: Workbench): WorkbenchHandlers {
       run: (input) => ({ sessionId: workbench.playground.run(input).sessionId }),
       cancel: (input) => ({ cancelled: workbench.playground.cancel(input.sessionId) }),
       history: (input) => workbench.playground.list(input.limit),
-      adapters: () => workbench.adapters.list().map((adapter) => ({ id: adapter.id, name: adapter.name, role: adapter.role, stage: adapter.stage, createdAt: adapter.createdAt }))
+      adapters: () => workbench.playground.adapters()
     },
     training: {
       environment: (input) => workbench.training.environment(input ?? {}),
@@ -103,23 +82,13 @@ export function createApiHandlers(workbench: Workbench): WorkbenchHandlers {
       list: () => workbench.runs.list(),
       get: (input) => workbench.runs.get(input.runId),
       create: (input) => workbench.runs.create(input),
-      resume: (input) => {
-        workbench.runs.start(input.runId)
-        return workbench.runs.summary(input.runId)
-      },
+      resume: (input) => workbench.runs.resume(input.runId),
       pause: (input) => ({ paused: workbench.runs.pause(input.runId) }),
       questions: (input) => workbench.runs.questions(input.runId, input.filter, input.offset, input.limit),
       tree: (input) => workbench.runs.tree(input.runId, input.questionId, input.credit),
       node: (input) => workbench.runs.node(input.nodeId),
       analysis: (input) => workbench.runs.analysis(input.runId, input.credit),
-      exportData: (input) => {
-        const lines = [...workbench.runs.exportLines(input.runId, input.what, input.role, input.credit)]
-        return {
-          fileName: workbench.runs.exportFileName(input.runId, input.what, input.role),
-          lines: lines.length,
-          content: lines.length === 0 ? '' : `${lines.join('\n')}\n`
-        }
-      }
+      exportData: (input) => workbench.runs.exportData(input.runId, input.what, input.role, input.credit)
     }
   }
 }

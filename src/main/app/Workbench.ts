@@ -1,22 +1,28 @@
 import { availableParallelism, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import type { AppInfo } from '@shared/api/schemas/app'
-import type { WorkbenchHandlers } from '@shared/api/workbenchApi'
-import { DatasetRepository } from '../adapters/db/DatasetRepository'
-import { EvaluationRepository } from '../adapters/db/EvaluationRepository'
-import { AdapterRepository } from '../adapters/db/AdapterRepository'
-import { PromptTemplateRepository } from '../adapters/db/PromptTemplateRepository'
-import { RunRepository } from '../adapters/db/RunRepository'
-import { ModelRepository } from '../adapters/db/ModelRepository'
-import { PlaygroundRepository } from '../adapters/db/PlaygroundRepository'
-import { SettingsRepository } from '../adapters/db/SettingsRepository'
-import { TrainingRepository } from '../adapters/db/TrainingRepository'
-import { translateSqliteError, WorkbenchDatabase } from '../adapters/db/WorkbenchDatabase'
-import { DataFolder } from '../adapters/fs/DataFolder'
+import { createClient } from '@shared/api/procedure'
+import type { WorkbenchApiSpec, WorkbenchHandlers } from '@shared/api/workbenchApi'
+import { workbenchApiSpec } from '@shared/api/workbenchApi'
+import type { ClientOf } from '@shared/api/procedure'
+import { SqliteAdapterRepository } from '../adapters/db/SqliteAdapterRepository'
+import { SqliteDatasetRepository } from '../adapters/db/SqliteDatasetRepository'
+import { SqliteEvaluationRepository } from '../adapters/db/SqliteEvaluationRepository'
+import { SqliteModelRepository } from '../adapters/db/SqliteModelRepository'
+import { SqlitePlaygroundRepository } from '../adapters/db/SqlitePlaygroundRepository'
+import { SqlitePromptTemplateRepository } from '../adapters/db/SqlitePromptTemplateRepository'
+import { SqliteRunRepository } from '../adapters/db/SqliteRunRepository'
+import { SqliteSettingsRepository } from '../adapters/db/SqliteSettingsRepository'
+import { SqliteTrainingRepository } from '../adapters/db/SqliteTrainingRepository'
+import { WorkbenchDatabase } from '../adapters/db/WorkbenchDatabase'
+import { FsDataFolder } from '../adapters/fs/FsDataFolder'
+import { FsFileReader } from '../adapters/fs/FsFileReader'
+import { FsTrainingWorkspace } from '../adapters/fs/FsTrainingWorkspace'
 import { PythonRunner } from '../adapters/python/PythonRunner'
-import { TrainingWorkspace } from '../adapters/python/TrainingWorkspace'
 import { createApiHandlers } from '../api/createApiHandlers'
+import { dispatchCall } from '../api/dispatchCall'
 import { withErrorTranslation } from '../api/withErrorTranslation'
+import type { WorkbenchServices } from '../api/WorkbenchServices'
 import { DatasetService } from '../services/DatasetService'
 import { EvaluationService } from '../services/EvaluationService'
 import { EventBus } from '../services/EventBus'
@@ -57,36 +63,44 @@ export interface WorkbenchOptions {
   training?: TrainingServiceOptions
 }
 
+/** The API as a caller sees it: every method validated by dispatchCall, as over IPC and HTTP. */
+export type WorkbenchClient = ClientOf<WorkbenchApiSpec>
+
 /**
  * The composition root: adapters → services → API handlers. The Electron main process, `malt serve` and the CLI
- * each open one Workbench and put their transport in front of `handlers`; nothing else wires services.
+ * each open one Workbench and put their transport in front of `handlers` (the CLI calls them through `api`); nothing
+ * else wires services. Repositories and other adapters stay inside: front ends see services and the API only.
  */
-export class Workbench {
+export class Workbench implements WorkbenchServices {
   readonly events = new EventBus()
   readonly jobs: JobManager
   readonly datasets: DatasetService
   readonly prompts: PromptService
   readonly runs: TreeSearchService
   readonly evaluations: EvaluationService
-  readonly settings: SettingsRepository
-  readonly adapters: AdapterRepository
-  readonly agentHost: AgentHost
   readonly models: ModelService
   readonly playground: PlaygroundService
   readonly training: TrainingService
   readonly handlers: WorkbenchHandlers
+  /** The contract's methods in-process, each through dispatchCall (validated, defaults filled in): the CLI's API. */
+  readonly api: WorkbenchClient
+  private readonly agentHost: AgentHost
   private disposed = false
 
   private constructor(
+    /** The database itself, for tests and benches that read it with SQL; services only get it through ports. */
     readonly store: WorkbenchDatabase,
-    readonly dataFolder: DataFolder,
-    readonly options: WorkbenchOptions
+    private readonly dataFolder: FsDataFolder,
+    private readonly options: WorkbenchOptions
   ) {
+    const files = new FsFileReader()
+    const datasetRepository = new SqliteDatasetRepository(store)
+    const runRepository = new SqliteRunRepository(store)
+    const settings = new SqliteSettingsRepository(store)
+    const adapters = new SqliteAdapterRepository(store)
     this.jobs = new JobManager(this.events)
-    this.datasets = new DatasetService(store, new DatasetRepository(store), dataFolder, this.events)
-    this.prompts = new PromptService(new PromptTemplateRepository(store), this.events)
-    this.settings = new SettingsRepository(store)
-    this.adapters = new AdapterRepository(store)
+    this.datasets = new DatasetService(store, datasetRepository, dataFolder, files, this.events)
+    this.prompts = new PromptService(new SqlitePromptTemplateRepository(store), this.events)
     const engineSettings = () => this.models.engineSettings()
     const llama = createLlamaBackend(() => {
       const settings = engineSettings()
@@ -100,33 +114,33 @@ export class Workbench {
     })
     this.agentHost = options.agentHost ?? llama.agentHost
     this.models = new ModelService(
-      new ModelRepository(store),
-      this.settings,
+      new SqliteModelRepository(store),
+      settings,
       options.modelInspector ?? llama.inspector,
+      files,
       this.jobs,
       this.events,
       options.modelsDirectory ?? join(dirname(store.path === ':memory:' ? tmpdir() : store.path), 'models')
     )
-    this.playground = new PlaygroundService(this.agentHost, this.adapters, this.settings, new PlaygroundRepository(store), this.events)
-    const datasetRepository = new DatasetRepository(store)
+    this.playground = new PlaygroundService(this.agentHost, adapters, settings, new SqlitePlaygroundRepository(store), this.events)
     this.runs = new TreeSearchService(
       store,
-      new RunRepository(store),
+      runRepository,
       datasetRepository,
       this.prompts,
-      this.adapters,
-      this.settings,
+      adapters,
+      settings,
       this.agentHost,
       this.jobs,
       this.events
     )
     this.evaluations = new EvaluationService(
       store,
-      new EvaluationRepository(store),
+      new SqliteEvaluationRepository(store),
       datasetRepository,
       this.prompts,
-      this.adapters,
-      this.settings,
+      adapters,
+      settings,
       this.agentHost,
       this.jobs,
       this.events
@@ -134,23 +148,24 @@ export class Workbench {
     const appRoot = resolveAppRoot()
     const besideDatabase = (name: string) => join(dirname(store.path === ':memory:' ? join(tmpdir(), 'malt-workbench', 'x') : store.path), name)
     this.training = new TrainingService(
-      new TrainingRepository(store),
-      new RunRepository(store),
+      new SqliteTrainingRepository(store),
+      runRepository,
       this.runs,
-      this.adapters,
+      adapters,
       options.trainingRunner ??
         new PythonRunner({ pythonDir: join(appRoot, 'resources', 'python'), setupScript: join(appRoot, 'scripts', 'setup-python.sh') }),
-      new TrainingWorkspace(options.trainingDirectory ?? besideDatabase('training')),
+      new FsTrainingWorkspace(options.trainingDirectory ?? besideDatabase('training')),
       this.jobs,
       this.events,
       options.training
     )
-    this.handlers = withErrorTranslation(createApiHandlers(this), (error) => translateSqliteError(error, store.path))
+    this.handlers = withErrorTranslation(createApiHandlers(this), (error) => store.translateError(error))
+    this.api = createClient(workbenchApiSpec, (method, input) => dispatchCall(this.handlers, method, input))
   }
 
   static open(options: WorkbenchOptions): Workbench {
     const store = WorkbenchDatabase.open(options.databasePath, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {})
-    const dataFolder = new DataFolder(options.dataFolder === undefined ? resolveDataFolder() : options.dataFolder)
+    const dataFolder = new FsDataFolder(options.dataFolder === undefined ? resolveDataFolder() : options.dataFolder)
     return new Workbench(store, dataFolder, options)
   }
 

@@ -10,6 +10,11 @@ export interface CliIo {
   err(line: string): void
   /** True when stderr is a terminal, so progress may redraw one line in place. */
   readonly interactive: boolean
+  /**
+   * Marks the command as stopped by the person (Ctrl+C paused or cancelled its job): the process exits 130 once the
+   * command has printed what it had. Optional so a capturing test io need not provide it; runCli always does.
+   */
+  interrupted?(): void
 }
 
 export function createProcessIo(): CliIo {

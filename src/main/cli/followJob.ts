@@ -1,17 +1,29 @@
+import type { JobSnapshot } from '@shared/api/schemas/jobs'
 import type { Workbench } from '../app/Workbench'
 import type { CliIo } from './CliIo'
 import { progressLine } from './progressLine'
 
+export type JobEnd = 'completed' | 'paused' | 'cancelled' | 'failed'
+
 /**
  * Waits for a background job while printing its progress to stderr (at most every 2 s, or redrawn in place on a
- * terminal). Ctrl+C pauses the job (its work is kept) instead of killing the process mid-write.
+ * terminal), and returns how it ended. Ctrl+C calls `pause` (the API's pause of the run or evaluation, which keeps its
+ * work) instead of killing the process mid-write.
  */
-export async function followJob(workbench: Workbench, jobId: string, done: Promise<void>, io: CliIo): Promise<'completed' | 'paused' | 'cancelled' | 'failed'> {
+export async function followJob(
+  workbench: Workbench,
+  jobId: string,
+  pause: () => Promise<unknown>,
+  io: CliIo
+): Promise<{ status: JobEnd; error: string | null }> {
   let lastPrint = 0
+  let settle: (job: JobSnapshot) => void = () => undefined
+  const ended = new Promise<JobSnapshot>((resolve) => (settle = resolve))
   const unsubscribe = workbench.events.subscribe((event) => {
     if (event.type !== 'job.updated' || event.job.id !== jobId) return
     const now = Date.now()
-    const final = event.job.status !== 'running'
+    const final = isFinal(event.job)
+    if (final) settle(event.job)
     if (!final && now - lastPrint < (io.interactive ? 250 : 2000)) return
     lastPrint = now
     if (io.interactive) io.stderr.write(`\r\u001b[2K${progressLine(event.job)}${final ? '\n' : ''}`)
@@ -19,19 +31,42 @@ export async function followJob(workbench: Workbench, jobId: string, done: Promi
   })
   const onSignal = () => {
     io.err('\npausing… (the work done so far is kept)')
-    workbench.jobs.cancel(jobId, { pause: true })
+    void pause().catch(() => undefined)
   }
   // `on`, not `once`: a listener that removed itself would leave node-llama-cpp's signal-exit as the only listener,
   // which re-raises the signal and kills the process before the pause is stored.
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
   try {
-    await done
+    // The job may have ended before this subscribed (a model that fails at once).
+    const current = (await workbench.api.jobs.list()).find((job) => job.id === jobId)
+    if (!current || isFinal(current)) settle(current ?? ({ status: 'failed' } as JobSnapshot))
+    const job = await ended
+    const status = job.status === 'completed' || job.status === 'paused' || job.status === 'cancelled' ? job.status : 'failed'
+    return { status, error: job.error?.message ?? null }
   } finally {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
     unsubscribe()
   }
-  const status = workbench.jobs.get(jobId)?.status
-  return status === 'completed' || status === 'paused' || status === 'cancelled' ? status : 'failed'
+}
+
+/** Resolves with a job's last snapshot once it has ended (at once when it already has). */
+export async function jobEnded(workbench: Workbench, jobId: string): Promise<JobSnapshot> {
+  let settle: (job: JobSnapshot) => void = () => undefined
+  const ended = new Promise<JobSnapshot>((resolve) => (settle = resolve))
+  const unsubscribe = workbench.events.subscribe((event) => {
+    if (event.type === 'job.updated' && event.job.id === jobId && isFinal(event.job)) settle(event.job)
+  })
+  try {
+    const current = (await workbench.api.jobs.list()).find((job) => job.id === jobId)
+    if (!current || isFinal(current)) settle(current ?? ({ id: jobId, status: 'failed', error: null } as JobSnapshot))
+    return await ended
+  } finally {
+    unsubscribe()
+  }
+}
+
+function isFinal(job: JobSnapshot): boolean {
+  return job.status !== 'running' && job.status !== 'queued'
 }

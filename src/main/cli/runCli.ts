@@ -16,11 +16,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text)
     })
-  registerCommands(program, io)
+  // A command stopped by Ctrl+C still ends normally (it prints what it has); it only changes the exit code.
+  let exitCode = 0
+  registerCommands(program, { ...io, interrupted: () => void (exitCode = 130) })
 
   try {
     await program.parseAsync(argv as string[], { from: 'user' })
-    return 0
+    return exitCode
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version are "errors" to commander; they already printed what they had to.

@@ -1,23 +1,23 @@
+import type { Benchmark } from '@shared/benchmarks'
 import { createHash } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type {
   DataFolderEntry,
   DatasetFormat,
   DatasetSummary,
   FieldMapping,
+  ImportDatasetRequest,
   ImportReport,
   QuestionRow
 } from '@shared/api/schemas/datasets'
 import { AppError } from '@shared/errors'
-import type { DatasetRepository } from '../adapters/db/DatasetRepository'
-import type { WorkbenchDatabase } from '../adapters/db/WorkbenchDatabase'
-import { translateSqliteError } from '../adapters/db/WorkbenchDatabase'
-import type { DataFolder } from '../adapters/fs/DataFolder'
-import type { Benchmark } from '../domain/datasets/benchmarkOfFormat'
 import { guessSplitFromFileName } from '../domain/datasets/guessSplitFromFileName'
 import { parseDatasetFile } from '../domain/datasets/parseDatasetFile'
 import type { EventBus } from './EventBus'
+import type { DataFolder } from './ports/DataFolder'
+import type { DatasetRepository } from './ports/DatasetRepository'
+import type { FileReader } from './ports/FileReader'
+import type { TransactionRunner } from './ports/TransactionRunner'
 
 export interface ImportOptions {
   name: string
@@ -35,9 +35,10 @@ const maxReportedProblems = 20
 
 export class DatasetService {
   constructor(
-    private readonly store: WorkbenchDatabase,
+    private readonly store: TransactionRunner,
     private readonly datasets: DatasetRepository,
     private readonly dataFolder: DataFolder,
+    private readonly files: FileReader,
     private readonly events: EventBus
   ) {}
 
@@ -46,18 +47,21 @@ export class DatasetService {
   }
 
   async importFile(path: string, options: ImportOptions): Promise<ImportReport> {
-    let bytes: Uint8Array
-    try {
-      bytes = await readFile(path)
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code
-      throw new AppError(
-        code === 'ENOENT' ? 'not_found' : 'bad_file',
-        code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read: ${(error as Error).message}`,
-        { file: path }
-      )
+    return this.importBytes(await this.files.read(path), path, options)
+  }
+
+  /** An import as the API asks for it: a file of the data folder, or uploaded bytes. */
+  importDataset(input: ImportDatasetRequest): ImportReport {
+    const options: ImportOptions = {
+      name: input.name,
+      format: input.format,
+      skipBadLines: input.skipBadLines,
+      ...(input.split ? { split: input.split } : {}),
+      ...(input.benchmark ? { benchmark: input.benchmark } : {}),
+      ...(input.mapping ? { mapping: input.mapping } : {})
     }
-    return this.importBytes(bytes, path, options)
+    if (input.source.kind === 'dataFolder') return this.importFromDataFolder(input.source.relativePath, options)
+    return this.importBytes(Buffer.from(input.source.contentBase64, 'base64'), input.source.fileName, options)
   }
 
   importFromDataFolder(relativePath: string, options: ImportOptions): ImportReport {
@@ -130,7 +134,7 @@ export class DatasetService {
         }
       })
     } catch (error) {
-      throw translateSqliteError(error, this.store.path)
+      throw this.store.translateError(error)
     }
     this.events.changed('datasets')
     return report

@@ -1,5 +1,6 @@
 import type { JobSnapshot, JobStatus } from '@shared/api/schemas/jobs'
-import { AppError, serializeError } from '@shared/errors'
+import { serializeError } from '@shared/errors'
+import { CancelledError } from '@shared/errors/CancelledError'
 import type { EventBus } from './EventBus'
 
 type JobKind = JobSnapshot['kind']
@@ -106,7 +107,7 @@ export class JobManager {
         await work(context)
         this.finish(state, controller.signal.aborted ? (state.paused ? 'paused' : 'cancelled') : 'completed')
       } catch (error) {
-        const aborted = controller.signal.aborted || (error instanceof AppError && error.code === 'cancelled')
+        const aborted = controller.signal.aborted || error instanceof CancelledError
         if (aborted) this.finish(state, state.paused ? 'paused' : 'cancelled')
         else this.finish(state, 'failed', error)
       }
@@ -118,7 +119,7 @@ export class JobManager {
     const state = this.jobs.get(id)
     if (!state || (state.snapshot.status !== 'running' && state.snapshot.status !== 'queued')) return false
     state.paused = options.pause === true
-    state.controller.abort(new AppError('cancelled', options.pause ? 'paused' : 'cancelled by the user'))
+    state.controller.abort(new CancelledError(options.pause ? 'paused' : 'cancelled by the user', options.pause === true))
     return true
   }
 

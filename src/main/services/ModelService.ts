@@ -1,13 +1,13 @@
-import { existsSync, statSync } from 'node:fs'
 import { basename, isAbsolute, resolve } from 'node:path'
 import type { BackendInfoView, EngineSettings, ModelRecord } from '@shared/api/schemas/models'
 import { engineSettingsSchema } from '@shared/api/schemas/models'
 import { AppError } from '@shared/errors'
-import type { ModelRepository, ModelRow } from '../adapters/db/ModelRepository'
-import type { SettingsRepository } from '../adapters/db/SettingsRepository'
 import type { EventBus } from './EventBus'
 import type { JobManager } from './JobManager'
+import type { FileReader } from './ports/FileReader'
 import type { ModelInspector } from './ports/ModelInspector'
+import type { ModelRepository, ModelRow } from './ports/ModelRepository'
+import type { SettingsRepository } from './ports/SettingsRepository'
 import { defaultModelSettingKey } from './TreeSearchService'
 
 export const engineSettingsKey = 'engine'
@@ -21,6 +21,7 @@ export class ModelService {
     private readonly models: ModelRepository,
     private readonly settings: SettingsRepository,
     private readonly inspector: ModelInspector,
+    private readonly files: FileReader,
     private readonly jobs: JobManager,
     private readonly events: EventBus,
     private readonly modelsDirectory: string
@@ -37,7 +38,7 @@ export class ModelService {
   }
 
   async add(rawPath: string, makeDefault: boolean, signal?: AbortSignal): Promise<ModelRecord> {
-    const path = checkedModelPath(rawPath)
+    const path = checkedModelPath(rawPath, this.files)
     const facts = await this.inspector.describe(path, signal)
     const row = this.models.upsert(path, facts.name ?? basename(path), facts)
     if (makeDefault) this.settings.set(defaultModelSettingKey, path)
@@ -100,7 +101,7 @@ export class ModelService {
       path: row.path,
       name: row.name,
       addedAt: row.addedAt,
-      exists: existsSync(row.path),
+      exists: this.files.kind(row.path) !== null,
       isDefault: row.path === defaultPath,
       facts: row.facts
     }
@@ -108,12 +109,12 @@ export class ModelService {
 }
 
 /** A path from a client, before the engine opens it: absolute, an existing regular .gguf file. */
-function checkedModelPath(rawPath: string): string {
+function checkedModelPath(rawPath: string, files: FileReader): string {
   if (!isAbsolute(rawPath)) throw new AppError('invalid_input', `model path must be absolute, got '${rawPath}'`, { field: 'path' })
   const path = resolve(rawPath)
   if (!/\.gguf$/i.test(path)) throw new AppError('invalid_input', `${path} is not a .gguf file`, { field: 'path', file: path })
-  const stats = statSync(path, { throwIfNoEntry: false })
-  if (!stats) throw new AppError('not_found', `${path}: no such file`, { field: 'path', file: path })
-  if (!stats.isFile()) throw new AppError('invalid_input', `${path} is not a file`, { field: 'path', file: path })
+  const kind = files.kind(path)
+  if (kind === null) throw new AppError('not_found', `${path}: no such file`, { field: 'path', file: path })
+  if (kind !== 'file') throw new AppError('invalid_input', `${path} is not a file`, { field: 'path', file: path })
   return path
 }

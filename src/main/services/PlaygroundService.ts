@@ -1,16 +1,17 @@
+import { perRole, type Role, roles } from '@shared/roles'
 import type { PlaygroundRunInput, PlaygroundSession, StageResult } from '@shared/api/schemas/playground'
 import { playgroundRunInputSchema } from '@shared/api/schemas/playground'
 import { AppError, serializeError } from '@shared/errors'
-import type { AdapterRepository } from '../adapters/db/AdapterRepository'
-import type { PlaygroundRepository } from '../adapters/db/PlaygroundRepository'
-import type { SettingsRepository } from '../adapters/db/SettingsRepository'
-import type { LanguageModelPort, Role } from '../domain/agents/types'
-import { roles } from '../domain/agents/types'
+import { CancelledError } from '@shared/errors/CancelledError'
+import type { LanguageModelPort } from '../domain/agents/types'
 import { gradeAnswer } from '../domain/grading/gradeAnswer'
 import { renderRoleMessages } from '../domain/prompts/renderRoleMessages'
 import { validateTemplate } from '../domain/prompts/validateTemplate'
 import type { EventBus } from './EventBus'
+import type { AdapterRepository } from './ports/AdapterRepository'
 import type { AgentHost, RoleAdapterSpec } from './ports/AgentHost'
+import type { PlaygroundRepository } from './ports/PlaygroundRepository'
+import type { SettingsRepository } from './ports/SettingsRepository'
 import { defaultModelSettingKey } from './TreeSearchService'
 
 type Lane = StageResult['lane']
@@ -27,7 +28,7 @@ export class PlaygroundService {
 
   constructor(
     private readonly agentHost: AgentHost,
-    private readonly adapters: AdapterRepository,
+    private readonly adapterRecords: AdapterRepository,
     private readonly settings: SettingsRepository,
     private readonly history: PlaygroundRepository,
     private readonly events: EventBus
@@ -47,8 +48,8 @@ export class PlaygroundService {
     if (input.startAt === 'refiner' && !input.emptyVerification && input.given.verification === undefined) {
       throw new AppError('invalid_input', 're-running from the refiner needs the verification it works on', { field: 'given.verification' })
     }
-    const spec = (id: number | null): RoleAdapterSpec | null => (id === null ? null : { filePath: this.adapters.get(id).ggufPath })
-    const adapterSpecs = { generator: spec(input.adapters.generator), verifier: spec(input.adapters.verifier), refiner: spec(input.adapters.refiner) }
+    const spec = (id: number | null): RoleAdapterSpec | null => (id === null ? null : { filePath: this.adapterRecords.get(id).ggufPath })
+    const adapterSpecs = perRole((role) => spec(input.adapters[role]))
     const compareSpec = input.compareVerifier ? spec(input.compareVerifier.adapterId) : undefined
 
     const sessionId = input.sessionId ?? `pg-${Date.now().toString(36)}-${this.nextSession++}`
@@ -112,8 +113,13 @@ export class PlaygroundService {
 
   cancel(sessionId: string): boolean {
     const controller = this.sessions.get(sessionId)
-    controller?.abort(new AppError('cancelled', 'cancelled by the user'))
+    controller?.abort(new CancelledError('cancelled by the user'))
     return controller !== undefined
+  }
+
+  /** The registered adapters a lane may load, newest first. */
+  adapters(): { id: number; name: string; role: Role; stage: string | null; createdAt: string }[] {
+    return this.adapterRecords.list().map((adapter) => ({ id: adapter.id, name: adapter.name, role: adapter.role, stage: adapter.stage, createdAt: adapter.createdAt }))
   }
 
   list(limit: number): PlaygroundSession[] {

@@ -1,14 +1,15 @@
+import type { Role } from '@shared/roles'
+import type { Benchmark } from '@shared/benchmarks'
 import type { PromptTemplateRecord } from '@shared/api/schemas/prompts'
 import { AppError } from '@shared/errors'
-import type { PromptTemplateRepository } from '../adapters/db/PromptTemplateRepository'
-import type { ChatMessage, Role } from '../domain/agents/types'
-import type { Benchmark } from '../domain/grading/benchmarks'
+import type { ChatMessage } from '../domain/agents/types'
 import { defaultPromptTemplates } from '../domain/prompts/defaultPromptTemplates'
 import type { PromptVariables } from '../domain/prompts/PromptTemplate'
 import { renderRoleMessages } from '../domain/prompts/renderRoleMessages'
 import type { TemplateIssue } from '../domain/prompts/validateTemplate'
 import { validateTemplate } from '../domain/prompts/validateTemplate'
 import type { EventBus } from './EventBus'
+import type { PromptTemplateRepository } from './ports/PromptTemplateRepository'
 
 /** Role prompt templates per benchmark, versioned in the store; the paper-style defaults are version 1. */
 export class PromptService {

@@ -1,3 +1,5 @@
+import { perRole, type Role, roles } from '@shared/roles'
+import type { Benchmark } from '@shared/benchmarks'
 import type {
   CreateRunInput,
   CreditSettings,
@@ -10,17 +12,9 @@ import type {
 } from '@shared/api/schemas/runs'
 import { createRunInputSchema } from '@shared/api/schemas/runs'
 import { AppError } from '@shared/errors'
-import type { AdapterRepository } from '../adapters/db/AdapterRepository'
-import type { DatasetRepository, StoredQuestion } from '../adapters/db/DatasetRepository'
-import type { RunRecord, RunRepository, TreeNodeRow } from '../adapters/db/RunRepository'
-import type { SettingsRepository } from '../adapters/db/SettingsRepository'
-import { translateSqliteError } from '../adapters/db/WorkbenchDatabase'
-import type { WorkbenchDatabase } from '../adapters/db/WorkbenchDatabase'
-import type { Role } from '../domain/agents/types'
-import { roles } from '../domain/agents/types'
 import type { ExportNode } from '../domain/export/toTrlRecords'
+import { type JsonlFile, jsonlFile } from '../domain/export/jsonlFile'
 import { toDpoRecord, toSftRecord, toTreeRecord } from '../domain/export/toTrlRecords'
-import type { Benchmark } from '../domain/grading/benchmarks'
 import { gradeAnswer } from '../domain/grading/gradeAnswer'
 import { sampleInOrder } from '../domain/random/seededRandom'
 import { analyzeRun, matchesOutcome, questionFacts } from '../domain/search/analyzeRun'
@@ -31,11 +25,18 @@ import type { NodeCredit } from '../domain/search/computeCredit'
 import { computeCredit } from '../domain/search/computeCredit'
 import type { SearchQuestion } from '../domain/search/expandQuestionTree'
 import { expandQuestionTree } from '../domain/search/expandQuestionTree'
+import type { TreeNodeRow } from '../domain/search/TreeNode'
 import { nodesPerQuestion } from '../domain/search/treeShape'
 import type { EventBus } from './EventBus'
 import type { JobContext, JobManager } from './JobManager'
+import { runResumableJob } from './runResumableJob'
 import { SubjectJobs } from './SubjectJobs'
+import type { AdapterRepository } from './ports/AdapterRepository'
 import type { AgentHost } from './ports/AgentHost'
+import type { DatasetRepository, StoredQuestion } from './ports/DatasetRepository'
+import type { RunRecord, RunRepository } from './ports/RunRepository'
+import type { SettingsRepository } from './ports/SettingsRepository'
+import type { TransactionRunner } from './ports/TransactionRunner'
 import type { PromptService } from './PromptService'
 
 export const defaultModelSettingKey = 'defaultModelPath'
@@ -49,7 +50,7 @@ export class TreeSearchService {
   private readonly subjectJobs: SubjectJobs
 
   constructor(
-    private readonly store: WorkbenchDatabase,
+    private readonly store: TransactionRunner,
     private readonly runs: RunRepository,
     private readonly datasets: DatasetRepository,
     private readonly prompts: PromptService,
@@ -84,7 +85,7 @@ export class TreeSearchService {
       sampling: input.sampling,
       seed: input.seed,
       modelPath,
-      adapters: { generator: input.adapters?.generator ?? null, verifier: input.adapters?.verifier ?? null, refiner: input.adapters?.refiner ?? null },
+      adapters: perRole((role) => input.adapters?.[role] ?? null),
       templateIds: this.prompts.latestIds(dataset.benchmark),
       questionConcurrency: input.questionConcurrency
     }
@@ -107,6 +108,12 @@ export class TreeSearchService {
       { kind: 'generation', title: `Run ${runId}: ${run.name}`, unit: 'nodes', total, subject: { runId } },
       (context) => this.execute(runId, context)
     )
+  }
+
+  /** Starts a paused, cancelled, failed or interrupted run again; returns its summary (with the job id). */
+  resume(runId: number): RunSummary {
+    this.start(runId)
+    return this.summary(runId)
   }
 
   /** Resolves when the run has no job in this process (at once if it has none). */
@@ -141,42 +148,31 @@ export class TreeSearchService {
     const pending = questionIds.filter((id) => this.runs.nodesOfQuestion(runId, id).length < expected)
     this.runs.setStatus(runId, 'running')
     this.events.changed('runs')
-
-    const started = Date.now()
-    let nodesDone = counts.nodeCount
-    const nodesAtStart = counts.nodeCount
-    let questionsDone = questionIds.length - pending.length
-    let completionTokens = 0
     const correct = structuredClone(counts.correctByRole)
-    const report = () => {
-      const elapsed = (Date.now() - started) / 1000
-      job.progress(nodesDone, questionIds.length * expected)
-      job.detail({
-        questionsDone,
-        questionCount: questionIds.length,
-        nodesPerSecond: elapsed > 0 ? round((nodesDone - nodesAtStart) / elapsed) : null,
-        tokensPerSecond: elapsed > 0 ? round(completionTokens / elapsed) : null,
+
+    await runResumableJob({
+      job,
+      pending,
+      itemsDone: questionIds.length - pending.length,
+      itemCount: questionIds.length,
+      unitsDone: counts.nodeCount,
+      unitCount: questionIds.length * expected,
+      concurrency: config.questionConcurrency,
+      detailNames: { itemsDone: 'questionsDone', itemCount: 'questionCount', unitsPerSecond: 'nodesPerSecond' },
+      detail: () => ({
         generatorAccuracy: ratio(correct.generator),
         verifierAccuracy: ratio(correct.verifier),
         refinerAccuracy: ratio(correct.refiner)
-      })
-    }
-    report()
-
-    try {
-      const agents = await this.agentHost.agents(
-        {
-          modelPath: config.modelPath,
-          adapters: Object.fromEntries(
-            roles.map((role) => [role, config.adapters[role] ? { filePath: this.adapters.get(config.adapters[role]!).ggufPath } : null])
-          )
-        },
-        job.signal
-      )
-      const queue = [...pending]
-      const worker = async () => {
-        while (queue.length > 0 && !job.signal.aborted) {
-          const questionId = queue.shift()!
+      }),
+      start: async (signal) => {
+        const agents = await this.agentHost.agents(
+          {
+            modelPath: config.modelPath,
+            adapters: perRole((role) => (config.adapters[role] ? { filePath: this.adapters.get(config.adapters[role]!).ggufPath } : null))
+          },
+          signal
+        )
+        return async (questionId, progress) => {
           const stored = this.datasets.getQuestion(questionId)
           const question: SearchQuestion = { id: stored.id, question: stored.question, answer: stored.answer, choices: stored.choices }
           await expandQuestionTree(
@@ -212,38 +208,23 @@ export class TreeSearchService {
                   completionTokens: node.output.completionTokens,
                   durationMs: node.output.durationMs
                 })
-                nodesDone++
-                completionTokens += node.output.completionTokens
                 if (node.role !== 'verifier' || node.answer !== null) {
                   correct[node.role].total++
                   if (node.correct) correct[node.role].correct++
                 }
-                report()
+                progress.unitStored(node.output.completionTokens)
                 return id
               }
             },
-            { branching: config.branching, sampling: config.sampling, runSeed: config.seed, signal: job.signal }
+            { branching: config.branching, sampling: config.sampling, runSeed: config.seed, signal: progress.signal }
           )
-          if (!job.signal.aborted && this.runs.nodesOfQuestion(runId, questionId).length >= expected) questionsDone++
-          report()
+          return !progress.signal.aborted && this.runs.nodesOfQuestion(runId, questionId).length >= expected
         }
-      }
-      await Promise.all(Array.from({ length: Math.min(config.questionConcurrency, Math.max(1, pending.length)) }, worker))
-    } catch (error) {
-      const translated = translateSqliteError(error, this.store.path)
-      if (!job.signal.aborted) {
-        this.runs.setStatus(runId, 'failed', (translated as Error).message)
-        throw translated
-      }
-    }
-    if (job.signal.aborted) {
-      const reason = job.signal.reason as AppError | undefined
-      this.runs.setStatus(runId, reason?.message === 'paused' ? 'paused' : 'cancelled')
-      return
-    }
-    const final = this.runs.counts(runId, expected)
-    this.runs.setStatus(runId, final.completeQuestions === questionIds.length ? 'completed' : 'paused')
-    report()
+      },
+      setStatus: (status, error) => this.runs.setStatus(runId, status, error ?? null),
+      translateError: (error) => this.store.translateError(error),
+      finish: () => (this.runs.counts(runId, expected).completeQuestions === questionIds.length ? 'completed' : 'paused')
+    })
   }
 
   // ---- reading ----------------------------------------------------------------------------------------------------
@@ -282,7 +263,7 @@ export class TreeSearchService {
       completeQuestions: counts.completeQuestions,
       nodeCount: counts.nodeCount,
       expectedNodes: counts.questionCount * expected,
-      stageAccuracy: { generator: ratio(counts.correctByRole.generator), verifier: ratio(counts.correctByRole.verifier), refiner: ratio(counts.correctByRole.refiner) },
+      stageAccuracy: perRole((role) => ratio(counts.correctByRole[role])),
       modelPath: run.config.modelPath,
       jobId: this.subjectJobs.jobIdOf(run.id)
     }
@@ -433,6 +414,11 @@ export class TreeSearchService {
     }
   }
 
+  /** The export as one file (see {@link exportLines}), for clients that download it. */
+  exportData(runId: number, what: 'tree' | 'sft' | 'dpo', role: Role | undefined, credit: CreditSettings): JsonlFile {
+    return jsonlFile(this.exportFileName(runId, what, role), this.exportLines(runId, what, role, credit))
+  }
+
   exportFileName(runId: number, what: 'tree' | 'sft' | 'dpo', role: Role | undefined): string {
     return `run-${runId}-${what}${role ? `-${role}` : ''}.jsonl`
   }
@@ -444,10 +430,6 @@ export class TreeSearchService {
 
 function ratio(counts: { correct: number; total: number }): number | null {
   return counts.total === 0 ? null : counts.correct / counts.total
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100
 }
 
 function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { roleSchema } from './schemas/common'
 import { jobSnapshotSchema } from './schemas/jobs'
 
 /**
@@ -19,14 +20,14 @@ export const workbenchEventSchema = z.discriminatedUnion('type', [
     type: z.literal('playground.delta'),
     sessionId: z.string(),
     lane: z.enum(['main', 'compare']),
-    stage: z.enum(['generator', 'verifier', 'refiner']),
+    stage: roleSchema,
     delta: z.string()
   }),
   z.object({
     type: z.literal('playground.stage'),
     sessionId: z.string(),
     lane: z.enum(['main', 'compare']),
-    stage: z.enum(['generator', 'verifier', 'refiner']),
+    stage: roleSchema,
     status: z.enum(['started', 'done', 'failed']),
     answer: z.string().nullable().optional(),
     correct: z.boolean().nullable().optional(),

@@ -5,6 +5,7 @@ import { createRandom } from '../../../src/main/domain/random/seededRandom'
 import type { AgentHost, AgentSetup } from '../../../src/main/services/ports/AgentHost'
 import type { CreateEvaluationInput } from '../../../src/shared/api/schemas/evaluations'
 import { AppError } from '../../../src/shared/errors'
+import { registerAdapter } from '../../support/registerAdapter'
 
 /**
  * The evaluation service on a real store (SQLite in memory, real migrations, prompts and graders) with the model
@@ -83,7 +84,7 @@ describe('EvaluationService', () => {
     workbench = Workbench.open({ databasePath: ':memory:', dataFolder: null, transport: 'cli', agentHost: host })
     datasetId = workbench.datasets.importBytes(Buffer.from(datasetFile), 'test.jsonl', { name: 'sums', format: 'gsm8k', split: 'test' }).datasetId
     const register = (name: string, file: string) =>
-      workbench.adapters.register({ name, role: 'generator', stage: 'sft', baseModelPath: '/m.gguf', ggufPath: file, peftDir: null, trainingJobId: null, runId: null }).id
+      registerAdapter(workbench, { name, role: 'generator', stage: 'sft', baseModelPath: '/m.gguf', ggufPath: file, peftDir: null, trainingJobId: null, runId: null }).id
     lora = { a: register('a', '/adapters/a.gguf'), b: register('b', '/adapters/b.gguf') }
   })
   afterEach(async () => {

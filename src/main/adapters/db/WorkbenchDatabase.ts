@@ -1,6 +1,7 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs'
 import BetterSqlite3 from 'better-sqlite3'
 import { AppError } from '@shared/errors'
+import type { TransactionRunner } from '../../services/ports/TransactionRunner'
 import { latestSchemaVersion, migrations } from './migrations'
 
 /** `PRAGMA application_id` of every workbench database: "MALT" in ASCII. */
@@ -31,7 +32,7 @@ export interface WorkbenchDatabaseOptions {
  * is not SQLite, a SQLite database of another application, or one made by a newer workbench is refused with a clear
  * error and left untouched. Then it switches to WAL and brings the schema up to date, one transaction per migration.
  */
-export class WorkbenchDatabase {
+export class WorkbenchDatabase implements TransactionRunner {
   private constructor(
     readonly db: BetterSqlite3.Database,
     readonly path: string,
@@ -73,6 +74,10 @@ export class WorkbenchDatabase {
   /** Runs `work` in one transaction; an exception rolls everything back. */
   transaction<T>(work: () => T): T {
     return this.db.transaction(work)()
+  }
+
+  translateError(error: unknown): unknown {
+    return translateSqliteError(error, this.path)
   }
 
   close(): void {

@@ -5,14 +5,13 @@ import type { LoraAdapter } from './checkLoraAdapter'
 import type { LoadedModel } from './LoadedModel'
 import {
   assertLlamaInternals,
-  copySequencePrefix,
   createNativeSampler,
   decodeOnSequence,
   sampleToken,
-  sequenceTokens,
   type NativeSampler,
   type NativeSamplerConfig
 } from './llamaInternals'
+import { failJob, type Job, type Sample, SlotScheduler } from './SlotScheduler'
 import { TokenTextDecoder } from './TokenTextDecoder'
 
 export interface BatchedContextOptions {
@@ -64,60 +63,14 @@ export interface BatchedContextStats {
   copyFallbacks: number
 }
 
-type SampleState =
-  | 'waiting' // not started; may hold a reserved sequence
-  | 'prefill' // its sequence is being filled with the prompt (all but the last token for the leader)
-  | 'logits' // the leader evaluates the last prompt token; every sample of the request samples its first token
-  | 'primed' // has its first token; needs a sequence holding the whole prompt
-  | 'generating'
-  | 'done'
-
-interface Slot {
-  readonly sequence: LlamaContextSequence
-  owner: Sample | null
-  /** Step at which it was last released, for least-recently-used reuse. */
-  lastUsed: number
-  /** A decode failed on it: its state is unknown until it is cleared. */
-  dirty: boolean
-}
-
-interface Sample {
-  readonly job: Job
-  readonly index: number
-  readonly seed: number
-  state: SampleState
-  slot: Slot | null
-  sampler: NativeSampler | null
-  prefillFrom: number
-  prefillTo: number
-  /** Sampled and part of the output, not yet evaluated. */
-  pendingToken: Token | null
-  readonly output: Token[]
-  text: string
-  readonly decoder: TokenTextDecoder
-  evaluatedPromptTokens: number
-}
-
-interface Job {
-  readonly request: BatchedRequest
-  readonly prompt: readonly Token[]
-  readonly samples: Sample[]
-  readonly results: GeneratedText[]
-  readonly startedAt: number
-  remaining: number
-  admitted: boolean
-  aborted: boolean
-  error: { value: unknown } | null
-  readonly resolve: (results: GeneratedText[]) => void
-  readonly reject: (error: unknown) => void
-  readonly detach: () => void
-}
-
 /**
  * One llama.cpp context (one set of LoRA adapters) and a scheduler that runs every sample on it in lockstep:
  * each step submits one token (or a prompt chunk) per working sequence and waits for all of them, so
  * node-llama-cpp decodes them as one batch. (Left to itself, its dispatcher re-decodes whichever sequences
  * re-queued first and splits 3 concurrent completions into batches of 2 and 1: measured 64 vs 100 tok/s.)
+ *
+ * This class is the decode and sample loop; which sample gets which sequence, and what prefix it starts from, is
+ * SlotScheduler's.
  *
  * Prefix sharing. A request's prompt is evaluated once, on its leader's sequence: all but the last token (reusing
  * the longest prefix any sequence holds), then the last token alone. Every sample of the request draws its first
@@ -147,11 +100,8 @@ export class BatchedContext {
   }
 
   private readonly model: LoadedModel
-  private readonly slots: Slot[]
+  private readonly scheduler: SlotScheduler
   private readonly topK: number
-  private readonly minCopyTokens: number
-  private readonly queue: Job[] = []
-  private readonly active: Job[] = []
   private step = 0
   private running: Promise<void> | null = null
   private disposed = false
@@ -162,8 +112,11 @@ export class BatchedContext {
     this.adapters = options.adapters
     this.contextSize = context.contextSize
     this.topK = options.topK
-    this.minCopyTokens = options.minCopyTokens
-    this.slots = sequences.map((sequence) => ({ sequence, owner: null, lastUsed: 0, dirty: false }))
+    this.scheduler = new SlotScheduler(
+      sequences.map((sequence) => ({ sequence, owner: null, lastUsed: 0, dirty: false })),
+      options.minCopyTokens,
+      this.stats
+    )
   }
 
   static async create(options: BatchedContextOptions): Promise<BatchedContext> {
@@ -206,12 +159,12 @@ export class BatchedContext {
   }
 
   get sequenceCount(): number {
-    return this.slots.length
+    return this.scheduler.sequenceCount
   }
 
   /** Whether requests are queued or running. */
   get busy(): boolean {
-    return this.queue.length > 0 || this.active.length > 0
+    return this.scheduler.busy
   }
 
   /** Generates `seeds.length` samples of one prompt; see the class comment for how they are scheduled. */
@@ -270,7 +223,7 @@ export class BatchedContext {
         return
       }
       request.signal?.addEventListener('abort', onAbort, { once: true })
-      this.queue.push(job)
+      this.scheduler.queue.push(job)
       this.kick()
     })
   }
@@ -284,9 +237,9 @@ export class BatchedContext {
   async dispose(): Promise<void> {
     if (this.disposed) return
     this.disposed = true
-    for (const job of [...this.queue, ...this.active]) this.abort(job)
+    for (const job of [...this.scheduler.queue, ...this.scheduler.active]) this.abort(job)
     if (this.running) await this.running
-    for (const job of [...this.queue, ...this.active]) for (const sample of job.samples) this.finish(sample, 'abort')
+    for (const job of [...this.scheduler.queue, ...this.scheduler.active]) for (const sample of job.samples) this.finish(sample, 'abort')
     await this.context.dispose()
   }
 
@@ -298,8 +251,8 @@ export class BatchedContext {
     job.aborted = true
     // Not started: nothing is in flight, so it ends now. Started: the loop ends it after the current step.
     if (!job.admitted) {
-      const queued = this.queue.indexOf(job)
-      if (queued >= 0) this.queue.splice(queued, 1)
+      const queued = this.scheduler.queue.indexOf(job)
+      if (queued >= 0) this.scheduler.queue.splice(queued, 1)
       for (const sample of job.samples) this.finish(sample, 'abort')
     }
   }
@@ -322,8 +275,8 @@ export class BatchedContext {
     try {
       while (!this.disposed) {
         this.endAbortedJobs()
-        await this.admit()
-        const working = this.workingSamples()
+        await this.scheduler.admit()
+        const working = this.scheduler.workingSamples()
         if (working.length === 0) {
           if (!this.busy) return
           // A request may arrive while admit() settles (a caller reacting to the last result); admit it next round.
@@ -340,169 +293,17 @@ export class BatchedContext {
       }
     } catch (error) {
       // A bug here must not leave callers waiting forever.
-      for (const job of [...this.queue, ...this.active]) {
+      for (const job of [...this.scheduler.queue, ...this.scheduler.active]) {
         job.error ??= { value: error }
         this.abort(job)
       }
-      this.queue.length = 0
+      this.scheduler.queue.length = 0
       this.endAbortedJobs()
     }
   }
 
-  private workingSamples(): Sample[] {
-    const working: Sample[] = []
-    for (const job of this.active) {
-      for (const sample of job.samples) {
-        if (sample.slot && (sample.state === 'prefill' || sample.state === 'logits' || sample.state === 'generating')) working.push(sample)
-      }
-    }
-    return working
-  }
-
   private endAbortedJobs(): void {
-    for (const job of [...this.active]) if (job.aborted) for (const sample of job.samples) this.finish(sample, 'abort')
-  }
-
-  /**
-   * Between steps (nothing in flight, every sequence's token list matches its KV cells): gives free sequences to
-   * waiting work, oldest request first, and fills them with the longest prefix available.
-   */
-  private async admit(): Promise<void> {
-    for (const slot of this.slots) {
-      if (slot.dirty && !slot.owner) {
-        await slot.sequence.clearHistory()
-        slot.dirty = false
-      }
-    }
-
-    // Started requests first: their primed samples continue from the whole prompt. Samples holding a reserved
-    // sequence always go; the others take free sequences in request order, and when none is left, no new
-    // request starts either.
-    let blocked = false
-    for (const job of [...this.active]) {
-      for (const sample of job.samples) {
-        if (sample.state !== 'primed') continue
-        const slot = sample.slot ?? (blocked ? null : this.takeFreeSlot(job.prompt, job.prompt.length))
-        if (!slot) {
-          blocked = true
-          continue
-        }
-        this.assign(sample, slot)
-        await this.place(sample, job.prompt.length)
-      }
-    }
-    if (blocked) return
-
-    for (let index = 0; index < this.queue.length; ) {
-      const job = this.queue[index]!
-      // Requests arriving together often share a prefix no sequence holds yet (two questions' system prompt, a
-      // generation's verifier prompt under two critiques): wait one step and copy it instead of evaluating it twice.
-      if (this.prefixBeingEvaluated(job.prompt)) {
-        index++
-        continue
-      }
-      const leaderSlot = this.takeFreeSlot(job.prompt, job.prompt.length - 1)
-      if (!leaderSlot) return
-      this.queue.splice(index, 1)
-      this.active.push(job)
-      job.admitted = true
-      const leader = job.samples[0]!
-      this.assign(leader, leaderSlot)
-      // Reserve sequences for the siblings now, so they start with the leader rather than behind later requests.
-      for (const sibling of job.samples.slice(1)) {
-        const slot = this.takeFreeSlot(null, 0)
-        if (!slot) break
-        this.assign(sibling, slot)
-      }
-      // The leader stops one token short of the prompt: the last one is evaluated alone (see the class comment).
-      await this.place(leader, job.prompt.length - 1)
-    }
-  }
-
-  /**
-   * Whether a sample now prefilling will hold a prefix of `prompt` at least `minCopyTokens` longer than any sequence
-   * holds now. A request deferred for it waits one step (the prefill is one step), so this cannot stall: the loop
-   * has that sample to run.
-   */
-  private prefixBeingEvaluated(prompt: readonly Token[]): boolean {
-    const limit = prompt.length - 1
-    let coming = 0
-    for (const job of this.active) {
-      for (const sample of job.samples) {
-        if (sample.state === 'prefill') coming = Math.max(coming, commonPrefixLength(job.prompt, prompt, Math.min(limit, sample.prefillTo)))
-      }
-    }
-    if (coming < this.minCopyTokens) return false
-    let held = 0
-    for (const slot of this.slots) {
-      if (!slot.dirty) held = Math.max(held, commonPrefixLength(sequenceTokens(slot.sequence), prompt, limit))
-    }
-    return coming - held >= this.minCopyTokens
-  }
-
-  /** Fills the sample's sequence with the prompt's first `target` tokens, as far as a prefix is available. */
-  private async place(sample: Sample, target: number): Promise<void> {
-    const slot = sample.slot!
-    try {
-      const held = await this.placePrefix(slot, sample.job.prompt, target)
-      sample.prefillFrom = held
-      sample.prefillTo = target
-      if (held < target) sample.state = 'prefill'
-      else sample.state = target < sample.job.prompt.length ? 'logits' : 'generating'
-    } catch (error) {
-      slot.dirty = true
-      this.failJob(sample.job, error)
-    }
-  }
-
-  private assign(sample: Sample, slot: Slot): void {
-    sample.slot = slot
-    slot.owner = sample
-  }
-
-  /** A free sequence: the one holding the longest prefix of `prompt` (up to `limit`), else the least recently used. */
-  private takeFreeSlot(prompt: readonly Token[] | null, limit: number): Slot | null {
-    let best: Slot | null = null
-    let bestLength = -1
-    for (const slot of this.slots) {
-      if (slot.owner || slot.dirty) continue
-      const length = prompt ? commonPrefixLength(sequenceTokens(slot.sequence), prompt, limit) : 0
-      if (length > bestLength || (length === bestLength && best !== null && slot.lastUsed < best.lastUsed)) {
-        best = slot
-        bestLength = length
-      }
-    }
-    return best
-  }
-
-  /**
-   * Makes `slot` hold the longest available prefix of `prompt[0, limit)`: its own, or a longer one copied from any
-   * other sequence. Returns how many prompt tokens it holds.
-   */
-  private async placePrefix(slot: Slot, prompt: readonly Token[], limit: number): Promise<number> {
-    const own = commonPrefixLength(sequenceTokens(slot.sequence), prompt, limit)
-    let best = own
-    let source: Slot | null = null
-    for (const other of this.slots) {
-      if (other === slot || other.dirty) continue
-      const length = commonPrefixLength(sequenceTokens(other.sequence), prompt, limit)
-      if (length > best) {
-        best = length
-        source = other
-      }
-    }
-    if (source && best - own >= this.minCopyTokens) {
-      if (await copySequencePrefix(slot.sequence, source.sequence, best)) {
-        this.stats.prefixCopies++
-        return best
-      }
-      this.stats.copyFallbacks++
-      await slot.sequence.clearHistory()
-      return 0
-    }
-    const sequence = slot.sequence
-    if (sequence.nextTokenIndex > own) await sequence.eraseContextTokenRanges([{ start: own, end: sequence.nextTokenIndex }])
-    return own
+    for (const job of [...this.scheduler.active]) if (job.aborted) for (const sample of job.samples) this.finish(sample, 'abort')
   }
 
   /** One step of one sample. Errors fail the sample's request, not the others. */
@@ -606,24 +407,15 @@ export class BatchedContext {
     try {
       onDelta(sample.index, delta)
     } catch (error) {
-      this.failJob(sample.job, error)
+      failJob(sample.job, error)
     }
-  }
-
-  private failJob(job: Job, error: unknown): void {
-    job.error ??= { value: error }
-    job.aborted = true
   }
 
   private finish(sample: Sample, stopReason: StopReason): void {
     if (sample.state === 'done') return
     this.emit(sample, sample.decoder.flush())
     sample.state = 'done'
-    if (sample.slot) {
-      sample.slot.owner = null
-      sample.slot.lastUsed = this.step
-      sample.slot = null
-    }
+    this.scheduler.release(sample, this.step)
     sample.sampler?.dispose()
     sample.sampler = null
 
@@ -642,7 +434,7 @@ export class BatchedContext {
       try {
         job.request.onSampleDone(sample.index, result)
       } catch (error) {
-        this.failJob(job, error)
+        failJob(job, error)
       }
     }
     if (job.remaining === 0) this.complete(job)
@@ -650,16 +442,10 @@ export class BatchedContext {
 
   private complete(job: Job): void {
     job.detach()
-    const index = this.active.indexOf(job)
-    if (index >= 0) this.active.splice(index, 1)
+    const index = this.scheduler.active.indexOf(job)
+    if (index >= 0) this.scheduler.active.splice(index, 1)
     if (job.error) job.reject(job.error.value)
     else job.resolve(job.results)
   }
 }
 
-function commonPrefixLength(held: readonly Token[], prompt: readonly Token[], limit: number): number {
-  const end = Math.min(held.length, limit)
-  let length = 0
-  while (length < end && held[length] === prompt[length]) length++
-  return length
-}

@@ -1,6 +1,7 @@
+import { type Role, roles } from '@shared/roles'
 import { resolve } from 'node:path'
 import { AppError } from '@shared/errors'
-import { roles, type ChatMessage, type GeneratedText, type GenerationRequest, type LanguageModelPort, type Role } from '../../domain/agents/types'
+import { type ChatMessage, type GeneratedText, type GenerationRequest, type LanguageModelPort } from '../../domain/agents/types'
 import { BatchedContext, type BatchedContextStats } from './BatchedContext'
 import { checkLoraAdapter, type LoraAdapter } from './checkLoraAdapter'
 import type { LoadedModel } from './LoadedModel'

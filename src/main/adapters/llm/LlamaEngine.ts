@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os'
 import { getLlama, type Llama, type LlamaLogLevel, type LlamaOptions } from 'node-llama-cpp'
 import { AppError } from '@shared/errors'
+import { CancelledError } from '@shared/errors/CancelledError'
 import { inspectGgufFile } from './inspectGgufFile'
 import { LoadedModel } from './LoadedModel'
 
@@ -120,7 +121,7 @@ export class LlamaEngine {
   async loadModel(options: LoadModelOptions): Promise<LoadedModel> {
     this.ensureNotDisposed()
     const inspected = await inspectGgufFile(options.modelPath, { llama: this.llama, kind: 'model' })
-    if (options.signal?.aborted) throw new AppError('cancelled', `loading ${options.modelPath} was cancelled`)
+    if (options.signal?.aborted) throw new CancelledError(`loading ${options.modelPath} was cancelled`)
     try {
       const model = await this.llama.loadModel({
         modelPath: options.modelPath,
@@ -132,7 +133,7 @@ export class LlamaEngine {
       this.models.add(loaded)
       return loaded
     } catch (error) {
-      if (options.signal?.aborted) throw new AppError('cancelled', `loading ${options.modelPath} was cancelled`, undefined, { cause: error })
+      if (options.signal?.aborted) throw new CancelledError(`loading ${options.modelPath} was cancelled`, false, { cause: error })
       throw new AppError('model_load_failed', `llama.cpp could not load ${options.modelPath}: ${messageOf(error)}`, { file: options.modelPath }, {
         cause: error
       })

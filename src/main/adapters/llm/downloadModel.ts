@@ -1,5 +1,6 @@
 import { createModelDownloader, type ModelDownloader } from 'node-llama-cpp'
 import { AppError } from '@shared/errors'
+import { CancelledError } from '@shared/errors/CancelledError'
 
 /** The paper's small model (MALT uses Qwen2.5-1.5B-Instruct among its base models), 4-bit. */
 export const defaultModelUri = 'hf:Qwen/Qwen2.5-1.5B-Instruct-GGUF:Q4_K_M'
@@ -51,7 +52,7 @@ export async function downloadModel(options: DownloadModelOptions): Promise<stri
     stallTimer = setTimeout(() => controller.abort(stalled), stallTimeoutMs)
   }
   const onOuterAbort = () => controller.abort(options.signal?.reason)
-  if (options.signal?.aborted) throw new AppError('cancelled', `the download of ${modelUri} was cancelled`)
+  if (options.signal?.aborted) throw new CancelledError(`the download of ${modelUri} was cancelled`)
   options.signal?.addEventListener('abort', onOuterAbort, { once: true })
 
   const startedAt = performance.now()
@@ -85,7 +86,7 @@ export async function downloadModel(options: DownloadModelOptions): Promise<stri
     return await downloader.download({ signal: controller.signal })
   } catch (error) {
     if (options.signal?.aborted) {
-      throw new AppError('cancelled', `the download of ${modelUri} was cancelled`, undefined, { cause: error })
+      throw new CancelledError(`the download of ${modelUri} was cancelled`, false, { cause: error })
     }
     const reason = controller.signal.aborted && controller.signal.reason === stalled ? stalled.message : messageOf(error)
     throw new AppError('unavailable', `cannot download ${modelUri}: ${reason}`, undefined, { cause: error })

@@ -4,10 +4,11 @@ import { join, resolve } from 'node:path'
 import type { RunnerEnvironmentReport } from '@shared/api/schemas/training'
 import { runnerEnvironmentReportSchema } from '@shared/api/schemas/training'
 import { AppError } from '@shared/errors'
+import { CancelledError } from '@shared/errors/CancelledError'
 import type { RunnerInspection, SetupRequest, TrainingRunner, TrainRequest } from '../../services/ports/TrainingRunner'
 import type { BadLine, RunnerExit } from './RunnerProcess'
 import { RunnerProcess } from './RunnerProcess'
-import type { ErrorEvent, FinishedEvent } from './runnerEvents'
+import type { ErrorEvent, FinishedEvent } from '../../services/ports/runnerEvents'
 
 export interface PythonRunnerOptions {
   /** The folder holding the `malt_runner` package; the runner's working directory. */
@@ -86,7 +87,7 @@ export class PythonRunner implements TrainingRunner {
 
   async train(request: TrainRequest): Promise<FinishedEvent> {
     this.assertInterpreter()
-    if (request.signal?.aborted) throw new AppError('cancelled', 'cancelled before the runner started')
+    if (request.signal?.aborted) throw new CancelledError('cancelled before the runner started')
     const process_ = new RunnerProcess({
       python: venvPython(this.venvDir()),
       args: ['-m', 'malt_runner', 'train', '--config', request.configPath, ...launcherArgs(request.launcher)],
@@ -134,7 +135,7 @@ export class PythonRunner implements TrainingRunner {
     const last = process_.events.at(-1)
     if (last?.type === 'finished' && exit.code === 0) return last
     if (last?.type === 'error') throw errorOfEvent(last, withLog)
-    if (cancelled) throw new AppError('cancelled', `cancelled (the runner did not stop within ${Math.round(grace / 1000)} s and was killed)`)
+    if (cancelled) throw new CancelledError(`cancelled (the runner did not stop within ${Math.round(grace / 1000)} s and was killed)`)
     const how = exit.signal
       ? `was killed by ${exit.signal}${exit.signal === 'SIGKILL' ? ' (by the system when out of memory, or by a person)' : ''}`
       : `exited with code ${exit.code}`
@@ -230,7 +231,7 @@ function problemsOf(report: RunnerEnvironmentReport, requireCuda: boolean, setup
 function errorOfEvent(event: ErrorEvent, withLog: (message: string) => string): AppError {
   switch (event.kind) {
     case 'cancelled':
-      return new AppError('cancelled', event.step === null || event.step === undefined ? 'cancelled before training started' : `cancelled after step ${event.step}`)
+      return new CancelledError(event.step === null || event.step === undefined ? 'cancelled before training started' : `cancelled after step ${event.step}`)
     case 'bad_config':
       return new AppError('invalid_input', `the runner refused the config: ${event.message}`, event.field ? { field: event.field } : undefined)
     case 'bad_data':

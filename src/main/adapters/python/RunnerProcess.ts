@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createWriteStream, type WriteStream } from 'node:fs'
 import { createInterface } from 'node:readline'
-import { runnerEventSchema, type RunnerEvent } from './runnerEvents'
+import { runnerEventSchema, type RunnerEvent } from '../../services/ports/runnerEvents'
 
 export interface RunnerProcessOptions {
   /** The interpreter (the venv's python). */

@@ -8,8 +8,8 @@ export function registerDatasetsCommand(program: Command, io: CliIo): void {
     .description('list datasets: one line each with name, question count, grading and splits')
     .option(dbOptionFlags, dbOptionDescription)
     .action(async (options: { db?: string }) => {
-      await withWorkbench(options, (workbench) => {
-        const datasets = workbench.datasets.list()
+      await withWorkbench(options, async (workbench) => {
+        const datasets = await workbench.api.datasets.list()
         if (datasets.length === 0) io.err('no datasets yet (malt import --help)')
         const width = Math.max(4, ...datasets.map((dataset) => dataset.name.length))
         for (const dataset of datasets) {

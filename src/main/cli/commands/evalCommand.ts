@@ -1,37 +1,60 @@
-import { existsSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import { Option } from 'commander'
-import type { AdapterSetsInput, EvaluationDetail, EvaluationResults } from '@shared/api/schemas/evaluations'
+import type { CreateEvaluationInput, EvaluationDetail, EvaluationResults } from '@shared/api/schemas/evaluations'
+import { createEvaluationInputSchema, evaluationsApi, tableFormatSchema } from '@shared/api/schemas/evaluations'
 import { AppError } from '@shared/errors'
-import type { Workbench } from '../../app/Workbench'
-import type { Role } from '../../domain/agents/types'
-import { guessDatasetOfPath } from '../../domain/datasets/guessDatasetOfPath'
+import { InvalidInputError } from '@shared/errors/InvalidInputError'
+import { perRole, type Role, roles } from '@shared/roles'
 import { adapterToken } from '../../domain/eval/WorkUnit'
 import type { CliIo } from '../CliIo'
 import { followJob } from '../followJob'
 import { dbOptionDescription, dbOptionFlags, withWorkbench } from '../openWorkbench'
-import { parseIntegerOption, parseNumberOption } from '../parseOptions'
+import { parseIntegerOption } from '../parseOptions'
+import { resolveDataset } from '../resolveDataset'
+import { SchemaFlags } from '../SchemaFlags'
 
-interface EvalOptions {
+/** The flags that fill `evaluations.create`; its schema holds their defaults and ranges. */
+const evaluationFlags = new SchemaFlags(createEvaluationInputSchema, {
+  '--model <file>': { field: 'modelPath', description: 'base GGUF model', defaultHelp: 'the one chosen in Setup', parse: (text) => resolve(text) },
+  '--configs <list>': {
+    field: 'configurations',
+    description: 'comma list of configurations: sa,sa_mv,ma,ma_mv,star_sa,star_sa_mv,star_ma,star_ma_mv,malt_nomv,malt,debate,untrained_g,untrained_v,untrained_r,g_only,g_v,g_r',
+    parse: (text) => text.split(',').map((id) => id.trim())
+  },
+  '--adapters <role=id,…>': {
+    field: 'adapterSets.malt',
+    description: 'the MALT adapter set: registered adapter ids per role, e.g. generator=3,verifier=4,refiner=5 (g/v/r; base = untrained)',
+    parse: parseRoleAdapters
+  },
+  '--star-adapters <role=id,…>': { field: 'adapterSets.star', description: 'the STaR (SFT-only) adapter set, same form', parse: parseRoleAdapters },
+  '--subset <n>': { field: 'subsetSize', description: 'questions per seed', defaultHelp: 'the whole split' },
+  '--seeds <list>': { field: 'seeds', description: 'evaluation seeds, each with its own random subset', defaultHelp: '0,1,2,3', parse: parseSeeds },
+  '--votes <k>': { field: 'votes', description: 'k of MV@k for the voting presets' },
+  '--debate <agents>x<rounds>': { field: 'debate', description: 'shape of the debate preset', defaultHelp: '3x3', parse: parseDebate },
+  '--max-tokens <n>': { field: 'sampling.maxTokens', description: 'most tokens per output' },
+  '--temperature <t>': { field: 'sampling.temperature', description: 'sampling temperature (the paper uses 0.3)' },
+  '--top-p <p>': { field: 'sampling.topP', description: 'nucleus sampling' },
+  '--concurrency <n>': { field: 'questionConcurrency', description: 'items (question × seed) evaluated at once' },
+  '--name <name>': { field: 'name', description: 'evaluation name' }
+})
+
+const resumeFlags = new SchemaFlags(evaluationsApi.resume.input, {
+  '--resume <evalId>': {
+    field: 'evaluationId',
+    description: 'continue an interrupted evaluation instead of creating one',
+    conflicts: ['benchmark', 'configs', 'model']
+  }
+})
+
+interface EvalOptions extends Record<string, unknown> {
   db?: string
-  model?: string
   benchmark?: string
   split?: string
   configs?: string
-  adapters?: string
-  starAdapters?: string
-  subset?: string
-  seeds: string
-  votes: string
-  debate: string
-  maxTokens: string
-  temperature: string
-  topP: string
-  concurrency: string
-  name?: string
   out?: string
-  format: string
+  format: 'markdown' | 'csv' | 'json'
   resume?: string
 }
 
@@ -40,28 +63,18 @@ interface EvalOptions {
  * benchmark, mean ± std over seeds) to stdout and writes results.json (see {@link resultsFile}).
  */
 export function registerEvalCommand(program: Command, io: CliIo): void {
-  program
+  const command = program
     .command('eval')
     .description('evaluate configurations (SA, MA, MALT, STaR, debate, ablations) on seeded test subsets (paper §5)')
     .option(dbOptionFlags, dbOptionDescription)
-    .option('--model <file>', 'base GGUF model (default: the one chosen in Setup)')
     .option('--benchmark <name|file>', 'dataset name, or a JSONL file to import first (format guessed from its name)')
     .option('--split <split>', "split to evaluate (default: 'test', else 'dev', else the dataset's only split)")
-    .option('--configs <list>', 'comma list of configurations: sa,sa_mv,ma,ma_mv,star_sa,star_sa_mv,star_ma,star_ma_mv,malt_nomv,malt,debate,untrained_g,untrained_v,untrained_r,g_only,g_v,g_r')
-    .option('--adapters <role=id,…>', 'the MALT adapter set: registered adapter ids per role, e.g. generator=3,verifier=4,refiner=5 (g/v/r; base = untrained)')
-    .option('--star-adapters <role=id,…>', 'the STaR (SFT-only) adapter set, same form')
-    .option('--subset <n>', 'questions per seed (default: the whole split)')
-    .option('--seeds <list>', 'evaluation seeds, each with its own random subset', '0,1,2,3')
-    .option('--votes <k>', 'k of MV@k for the voting presets', '3')
-    .option('--debate <agents>x<rounds>', 'shape of the debate preset', '3x3')
-    .option('--max-tokens <n>', 'most tokens per output', '512')
-    .option('--temperature <t>', 'sampling temperature (the paper uses 0.3)', '0.3')
-    .option('--top-p <p>', 'nucleus sampling', '1')
-    .option('--concurrency <n>', 'items (question × seed) evaluated at once', '4')
-    .option('--name <name>', 'evaluation name')
+  evaluationFlags.addTo(command)
+  command
     .option('--out <file>', 'write the results (per-seed accuracies, mean, std per configuration) as JSON')
-    .addOption(new Option('--format <format>', 'format of the table printed to stdout').choices(['markdown', 'csv', 'json']).default('markdown'))
-    .addOption(new Option('--resume <evalId>', 'continue an interrupted evaluation instead of creating one').conflicts(['benchmark', 'configs', 'model']))
+    .addOption(new Option('--format <format>', 'format of the table printed to stdout').choices(tableFormatSchema.options).default('markdown'))
+  resumeFlags.addTo(command)
+  command
     .addHelpText(
       'after',
       '\nPrints progress on stderr, then the table on stdout. Ctrl+C pauses; continue with --resume EVAL_ID (nothing stored is recomputed).\n' +
@@ -73,61 +86,42 @@ export function registerEvalCommand(program: Command, io: CliIo): void {
     )
     .action(async (options: EvalOptions) => {
       await withWorkbench(options, async (workbench) => {
+        const api = workbench.api
         let evaluationId: number
         if (options.resume !== undefined) {
-          evaluationId = parseIntegerOption('--resume', options.resume, { min: 1 })
-          const view = workbench.evaluations.view(evaluationId)
+          evaluationId = (resumeFlags.input(options) as { evaluationId: number }).evaluationId
+          const view = await resumeFlags.call(() => api.evaluations.get({ evaluationId }))
           io.err(`evaluation ${evaluationId}: ${view.name}, ${view.storedUnits}/${view.unitCount} units stored`)
         } else {
           if (!options.benchmark) throw new AppError('invalid_input', 'eval needs --benchmark NAME|FILE (or --resume EVAL_ID)', { field: 'benchmark' })
           if (!options.configs) throw new AppError('invalid_input', 'eval needs --configs, e.g. --configs sa,ma,malt', { field: 'configs' })
-          const { datasetId, split } = await resolveBenchmark(workbench, options.benchmark, options.split, io)
-          const adapterSets: AdapterSetsInput = {}
-          if (options.adapters) adapterSets.malt = parseRoleAdapters('--adapters', options.adapters)
-          if (options.starAdapters) adapterSets.star = parseRoleAdapters('--star-adapters', options.starAdapters)
-          const view = workbench.evaluations.create({
-            datasetId,
-            split,
-            configurations: options.configs.split(',').map((id) => id.trim()),
-            adapterSets,
-            seeds: parseSeeds(options.seeds),
-            subsetSize: options.subset === undefined ? null : parseIntegerOption('--subset', options.subset, { min: 1 }),
-            votes: parseIntegerOption('--votes', options.votes, { min: 1, max: 16 }),
-            debate: parseDebate(options.debate),
-            sampling: {
-              temperature: parseNumberOption('--temperature', options.temperature, { min: 0, max: 2 }),
-              topP: parseNumberOption('--top-p', options.topP, { min: 0.01, max: 1 }),
-              maxTokens: parseIntegerOption('--max-tokens', options.maxTokens, { min: 1, max: 32_768 })
-            },
-            questionConcurrency: parseIntegerOption('--concurrency', options.concurrency, { min: 1, max: 64 }),
-            ...(options.model ? { modelPath: resolve(options.model) } : {}),
-            ...(options.name ? { name: options.name } : {}),
-            start: false
-          })
+          const split = await resolveBenchmark(workbench, options.benchmark, options.split, io)
+          const input = evaluationFlags.input(options) as Partial<CreateEvaluationInput>
+          const view = await evaluationFlags.call(() => api.evaluations.create({ ...input, configurations: input.configurations!, ...split, start: false }))
           evaluationId = view.id
           io.err(`evaluation ${evaluationId}: ${view.name}, ${view.itemCount} items, ${view.unitCount} units to compute`)
         }
 
-        const before = workbench.evaluations.view(evaluationId)
+        const before = await api.evaluations.get({ evaluationId })
         let status: string = before.status
         if (before.status !== 'completed') {
-          const { jobId, done } = workbench.evaluations.start(evaluationId)
-          status = await followJob(workbench, jobId, done, io)
-          const after = workbench.evaluations.view(evaluationId)
+          const { jobId } = await api.evaluations.resume({ evaluationId })
+          const ended = await followJob(workbench, jobId!, () => api.evaluations.pause({ evaluationId }), io)
+          status = ended.status
+          const after = await api.evaluations.get({ evaluationId })
           io.err(`evaluation ${evaluationId} ${after.status}: ${after.storedUnits}/${after.unitCount} units, ${after.completeItems}/${after.itemCount} items complete`)
-          if (status === 'failed') throw new AppError('internal', after.error ?? workbench.jobs.get(jobId)?.error?.message ?? `evaluation ${evaluationId} failed`)
+          if (status === 'failed') throw new AppError('internal', after.error ?? ended.error ?? `evaluation ${evaluationId} failed`)
         }
 
-        const format = options.format as 'markdown' | 'csv' | 'json'
-        const table = workbench.evaluations.exportTable([evaluationId], { format })
+        const table = await api.evaluations.exportTable({ evaluationIds: [evaluationId], format: options.format })
         io.stdout.write(table.content)
         if (options.out) {
-          const markdown = format === 'markdown' ? table.content : workbench.evaluations.exportTable([evaluationId], { format: 'markdown' }).content
-          const file = resultsFile(workbench.evaluations.get(evaluationId), workbench.evaluations.results(evaluationId), markdown)
+          const markdown = options.format === 'markdown' ? table.content : (await api.evaluations.exportTable({ evaluationIds: [evaluationId], format: 'markdown' })).content
+          const file = resultsFile(await api.evaluations.get({ evaluationId }), await api.evaluations.results({ evaluationId }), markdown)
           writeFileSync(options.out, `${JSON.stringify(file, null, 2)}\n`)
           io.err(`results written to ${options.out}`)
         }
-        if (status !== 'completed') process.exitCode = 130
+        if (status !== 'completed') io.interrupted?.()
       })
     })
 }
@@ -167,11 +161,7 @@ function resultsFile(detail: EvaluationDetail, results: EvaluationResults, table
       label: configuration.label,
       pipeline: configuration.pipeline,
       votes: configuration.votes,
-      adapters: {
-        generator: adapterToken(configuration.resolved.generator),
-        verifier: adapterToken(configuration.resolved.verifier),
-        refiner: adapterToken(configuration.resolved.refiner)
-      },
+      adapters: perRole((role) => adapterToken(configuration.resolved[role])),
       ...stats(configuration.accuracy),
       completeItems: configuration.completeItems,
       incompleteItems: configuration.incompleteItems,
@@ -183,54 +173,48 @@ function resultsFile(detail: EvaluationDetail, results: EvaluationResults, table
   }
 }
 
-const roleNames: Record<string, Role> = { generator: 'generator', g: 'generator', verifier: 'verifier', v: 'verifier', refiner: 'refiner', r: 'refiner' }
+/** A role by its name or its initial (g, v, r). */
+const roleNames = new Map<string, Role>(roles.flatMap((role) => [[role, role], [role[0]!, role]] as [string, Role][]))
 
-/** `generator=3,verifier=4,refiner=base` → { generator: 3, verifier: 4, refiner: null }. */
-function parseRoleAdapters(flag: string, text: string): Partial<Record<Role, number | null>> {
+/** `generator=3,verifier=4,refiner=base` → { generator: 3, verifier: 4, refiner: null }; ids are checked by the contract. */
+function parseRoleAdapters(text: string, flag: string): Partial<Record<Role, number | null>> {
   const out: Partial<Record<Role, number | null>> = {}
   for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
     const [rawRole, rawValue] = part.split('=').map((s) => s.trim())
-    const role = roleNames[(rawRole ?? '').toLowerCase()]
+    const role = roleNames.get((rawRole ?? '').toLowerCase())
     if (!role || rawValue === undefined || rawValue === '') {
-      throw new AppError('invalid_input', `${flag}: '${part}' is not role=ID (roles: generator, verifier, refiner)`, { field: flag })
+      throw new InvalidInputError(`${flag}: '${part}' is not role=ID (roles: ${roles.join(', ')})`, flag, 'role=ID', part)
     }
-    if (role in out) throw new AppError('invalid_input', `${flag}: the ${role} is given twice`, { field: flag })
-    out[role] = rawValue === 'base' || rawValue === 'none' ? null : parseIntegerOption(`${flag} ${role}`, rawValue, { min: 1 })
+    if (role in out) throw new InvalidInputError(`${flag}: the ${role} is given twice`, flag, 'each role once', part)
+    out[role] = rawValue === 'base' || rawValue === 'none' ? null : parseIntegerOption(`${flag} ${role}`, rawValue)
   }
   return out
 }
 
-function parseSeeds(text: string): number[] {
+/** `0,1,2,3` → [0, 1, 2, 3]; the contract checks the range. */
+function parseSeeds(text: string, flag: string): number[] {
   const seeds = text.split(',').map((s) => s.trim()).filter(Boolean)
-  if (seeds.length === 0) throw new AppError('invalid_input', '--seeds: give at least one seed, e.g. 0,1,2,3', { field: '--seeds' })
-  return seeds.map((seed) => parseIntegerOption('--seeds', seed, { min: 0 }))
+  if (seeds.length === 0) throw new InvalidInputError(`${flag}: give at least one seed, e.g. 0,1,2,3`, flag, 'a list of seeds', text)
+  return seeds.map((seed) => parseIntegerOption(flag, seed))
 }
 
-function parseDebate(text: string): { agents: number; rounds: number } {
+/** `3x3` → { agents: 3, rounds: 3 }; the contract checks the range. */
+function parseDebate(text: string, flag: string): { agents: number; rounds: number } {
   const match = /^(\d+)x(\d+)$/i.exec(text.trim())
-  if (!match) throw new AppError('invalid_input', `--debate: '${text}' is not AGENTSxROUNDS, e.g. 3x3`, { field: '--debate' })
-  return {
-    agents: parseIntegerOption('--debate agents', match[1]!, { min: 1, max: 8 }),
-    rounds: parseIntegerOption('--debate rounds', match[2]!, { min: 1, max: 8 })
-  }
+  if (!match) throw new InvalidInputError(`${flag}: '${text}' is not AGENTSxROUNDS, e.g. 3x3`, flag, 'AGENTSxROUNDS', text)
+  return { agents: Number(match[1]), rounds: Number(match[2]) }
 }
 
-/** A dataset by name (with its test split by default), or a JSONL file imported under its file name. */
-async function resolveBenchmark(workbench: Workbench, nameOrFile: string, split: string | undefined, io: CliIo): Promise<{ datasetId: number; split: string }> {
-  const byName = workbench.datasets.list().find((dataset) => dataset.name === nameOrFile)
-  if (byName) {
-    if (split) return { datasetId: byName.id, split }
-    const splits = byName.splits.map((s) => s.split)
-    const chosen = ['test', 'dev', 'validation'].find((s) => splits.includes(s)) ?? (splits.length === 1 ? splits[0] : undefined)
-    if (!chosen) throw new AppError('invalid_input', `dataset '${nameOrFile}' has splits ${splits.join(', ')}; choose one with --split`, { field: 'split' })
-    return { datasetId: byName.id, split: chosen }
-  }
-  if (!existsSync(nameOrFile)) throw new AppError('not_found', `no dataset named '${nameOrFile}' and no such file`, { field: 'benchmark' })
-  const guess = guessDatasetOfPath(nameOrFile.split(/[\\/]/).slice(-2).join('/'))
-  if (guess.suggestedFormat === 'jsonl') {
-    throw new AppError('invalid_input', `cannot tell the format of ${nameOrFile}; import it first with malt import --format …`, { field: 'benchmark' })
-  }
-  const report = await workbench.datasets.importFile(nameOrFile, { name: guess.suggestedName, format: guess.suggestedFormat, ...(split ? { split } : {}) })
-  io.err(`dataset ${report.name}/${report.split}: ${report.added} added, ${report.unchanged} already there`)
-  return { datasetId: report.datasetId, split: report.split }
+/**
+ * The dataset and split to evaluate: a dataset by name with the given split (else its test, dev or validation split,
+ * else its only one), or a JSONL file imported first.
+ */
+async function resolveBenchmark(workbench: Parameters<typeof resolveDataset>[0], nameOrFile: string, split: string | undefined, io: CliIo): Promise<{ datasetId: number; split: string }> {
+  const { dataset, importedSplit } = await resolveDataset(workbench, nameOrFile, io, { field: 'benchmark', ...(split ? { split } : {}) })
+  if (importedSplit) return { datasetId: dataset.id, split: importedSplit }
+  if (split) return { datasetId: dataset.id, split }
+  const splits = dataset.splits.map((s) => s.split)
+  const chosen = ['test', 'dev', 'validation'].find((s) => splits.includes(s)) ?? (splits.length === 1 ? splits[0] : undefined)
+  if (!chosen) throw new AppError('invalid_input', `dataset '${nameOrFile}' has splits ${splits.join(', ')}; choose one with --split`, { field: 'split' })
+  return { datasetId: dataset.id, split: chosen }
 }

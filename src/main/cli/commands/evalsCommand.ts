@@ -9,8 +9,8 @@ export function registerEvalsCommand(program: Command, io: CliIo): void {
     .description('list evaluations: id, status, items, units, configurations, name')
     .option(dbOptionFlags, dbOptionDescription)
     .action(async (options: { db?: string }) => {
-      await withWorkbench(options, (workbench) => {
-        const evaluations = workbench.evaluations.list()
+      await withWorkbench(options, async (workbench) => {
+        const evaluations = await workbench.api.evaluations.list()
         if (evaluations.length === 0) io.err('no evaluations yet (malt eval --help)')
         for (const evaluation of evaluations) {
           io.out(

@@ -1,59 +1,54 @@
 import { createWriteStream } from 'node:fs'
 import { once } from 'node:events'
 import type { Command } from 'commander'
-import { Option } from 'commander'
+import { runsApi } from '@shared/api/schemas/runs'
+import type { CreditSettings } from '@shared/api/schemas/runs'
 import { AppError } from '@shared/errors'
+import type { Role } from '@shared/roles'
+import { parseCallInput } from '../../api/dispatchCall'
 import type { CliIo } from '../CliIo'
 import { dbOptionDescription, dbOptionFlags, withWorkbench } from '../openWorkbench'
-import { parseIntegerOption, parseNumberOption } from '../parseOptions'
+import { SchemaFlags } from '../SchemaFlags'
 
-interface ExportOptions {
-  db?: string
-  run: string
-  what: 'tree' | 'sft' | 'dpo'
-  role?: 'generator' | 'verifier' | 'refiner'
-  out: string
-  threshold: string
-  pooling: 'global' | 'local'
-  maxPairsPerParent?: string
-  pairSeed: string
-}
+/** The flags of `runs.exportData`; its schema holds their defaults and ranges. */
+const exportFlags = new SchemaFlags(runsApi.exportData.input, {
+  '--run <id>': { field: 'runId', description: 'run id', required: true },
+  '--what <what>': { field: 'what', description: 'tree | sft | dpo', required: true },
+  '--role <role>': { field: 'role', description: 'role (needed for sft and dpo)' },
+  '--threshold <θ>': { field: 'credit.threshold', description: 'credit threshold: ✓ iff value > θ' },
+  '--pooling <pooling>': { field: 'credit.pooling', description: 'value pooling' },
+  '--max-pairs-per-parent <n>': { field: 'credit.maxPairsPerParent', description: 'cap on DPO pairs per parent', defaultHelp: 'every ✓ × ✗ combination' },
+  '--pair-seed <n>': { field: 'credit.pairSeed', description: 'seed of the capped pair sample' }
+})
 
 export function registerExportCommand(program: Command, io: CliIo): void {
-  program
+  const command = program
     .command('export')
     .description('export a run as JSONL: the tree, or a role’s SFT set or DPO pairs in TRL’s conversational formats')
     .option(dbOptionFlags, dbOptionDescription)
-    .requiredOption('--run <id>', 'run id')
-    .addOption(new Option('--what <what>', 'tree | sft | dpo').choices(['tree', 'sft', 'dpo']).makeOptionMandatory())
-    .addOption(new Option('--role <role>', 'role (needed for sft and dpo)').choices(['generator', 'verifier', 'refiner']))
-    .requiredOption('--out <file>', 'output JSONL file')
-    .option('--threshold <θ>', 'credit threshold: ✓ iff value > θ', '0.5')
-    .addOption(new Option('--pooling <pooling>', 'value pooling').choices(['global', 'local']).default('global'))
-    .option('--max-pairs-per-parent <n>', 'cap on DPO pairs per parent (default: every ✓ × ✗ combination)')
-    .option('--pair-seed <n>', 'seed of the capped pair sample', '0')
-    .action(async (options: ExportOptions) => {
-      if (options.what !== 'tree' && !options.role) throw new AppError('invalid_input', `--what ${options.what} needs --role`, { field: 'role' })
-      const runId = parseIntegerOption('--run', options.run, { min: 1 })
-      const credit = {
-        threshold: parseNumberOption('--threshold', options.threshold, { min: 0, max: 1 }),
-        pooling: options.pooling,
-        maxPairsPerParent: options.maxPairsPerParent === undefined ? null : parseIntegerOption('--max-pairs-per-parent', options.maxPairsPerParent, { min: 1 }),
-        pairSeed: parseIntegerOption('--pair-seed', options.pairSeed)
-      }
-      await withWorkbench(options, async (workbench) => {
-        const out = createWriteStream(options.out, { encoding: 'utf8' })
-        let lines = 0
-        try {
-          for (const line of workbench.runs.exportLines(runId, options.what, options.role, credit)) {
-            if (!out.write(`${line}\n`)) await once(out, 'drain')
-            lines++
-          }
-        } finally {
-          out.end()
-          await once(out, 'close')
+  exportFlags.addTo(command)
+  command.requiredOption('--out <file>', 'output JSONL file').action(async (options: { db?: string; what: string; role?: string; out: string } & Record<string, unknown>) => {
+    if (options.what !== 'tree' && !options.role) throw new AppError('invalid_input', `--what ${options.what} needs --role`, { field: 'role' })
+    // Validated by the contract like `runs.exportData`, but written line by line: a run's tree can outgrow one string.
+    const input = exportFlags.callSync(() => parseCallInput('runs.exportData', exportFlags.input(options))) as {
+      runId: number
+      what: 'tree' | 'sft' | 'dpo'
+      role?: Role
+      credit: CreditSettings
+    }
+    await withWorkbench(options, async (workbench) => {
+      const out = createWriteStream(options.out, { encoding: 'utf8' })
+      let lines = 0
+      try {
+        for (const line of workbench.runs.exportLines(input.runId, input.what, input.role, input.credit)) {
+          if (!out.write(`${line}\n`)) await once(out, 'drain')
+          lines++
         }
-        io.out(`wrote ${lines} ${options.what === 'tree' ? 'nodes' : options.what === 'sft' ? 'SFT examples' : 'DPO pairs'} to ${options.out}`)
-      })
+      } finally {
+        out.end()
+        await once(out, 'close')
+      }
+      io.out(`wrote ${lines} ${input.what === 'tree' ? 'nodes' : input.what === 'sft' ? 'SFT examples' : 'DPO pairs'} to ${options.out}`)
     })
+  })
 }

@@ -1,48 +1,49 @@
-import { Command, Option } from 'commander'
-import { benchmarkSchema } from '@shared/api/schemas/common'
-import { datasetFormatSchema, datasetNameSchema, splitSchema } from '@shared/api/schemas/datasets'
+import { Command } from 'commander'
+import { importDatasetInputSchema } from '@shared/api/schemas/datasets'
+import type { ImportDatasetInput } from '@shared/api/schemas/datasets'
 import { AppError } from '@shared/errors'
 import type { CliIo } from '../CliIo'
 import { dbOptionDescription, dbOptionFlags, withWorkbench } from '../openWorkbench'
 import { parseFieldMapping } from '../parseFieldMapping'
+import { SchemaFlags } from '../SchemaFlags'
+import { uploadSource } from '../uploadSource'
+
+/** The flags that fill `datasets.import`; its schema holds the names, formats and defaults. */
+const importFlags = new SchemaFlags(importDatasetInputSchema, {
+  '--format <format>': { field: 'format', description: 'file format', required: true },
+  '--name <name>': { field: 'name', description: 'dataset name; importing more files under one name adds splits', required: true },
+  '--split <split>': { field: 'split', description: 'split to import into', defaultHelp: 'from the file name: train, test or dev' },
+  '--benchmark <benchmark>': { field: 'benchmark', description: 'how answers are graded (only for --format jsonl)' },
+  '--map <mapping>': {
+    field: 'mapping',
+    description: 'for --format jsonl: question=FIELD,answer=FIELD[,choices=FIELD][,id=FIELD] (dotted paths allowed)',
+    parse: (text) => parseFieldMapping(text)
+  },
+  '--skip-bad-lines': { field: 'skipBadLines', description: 'import the good lines and report the bad ones' }
+})
 
 export function registerImportCommand(program: Command, io: CliIo): void {
-  program
+  const command = program
     .command('import')
     .description('import a JSONL data set (all lines or none, unless --skip-bad-lines)')
     .option(dbOptionFlags, dbOptionDescription)
-    .addOption(new Option('--format <format>', 'file format').choices(datasetFormatSchema.options).makeOptionMandatory())
     .requiredOption('--file <path>', 'the JSONL file')
-    .requiredOption('--name <name>', 'dataset name; importing more files under one name adds splits')
-    .option('--split <split>', 'split to import into (default: from the file name: train, test or dev)')
-    .addOption(new Option('--benchmark <benchmark>', 'how answers are graded (only for --format jsonl)').choices(benchmarkSchema.options))
-    .option('--map <mapping>', 'for --format jsonl: question=FIELD,answer=FIELD[,choices=FIELD][,id=FIELD] (dotted paths allowed)')
-    .option('--skip-bad-lines', 'import the good lines and report the bad ones', false)
+  importFlags.addTo(command)
+  command
     .addHelpText(
       'after',
       '\nExamples:\n  malt import --db w.sqlite --format gsm8k --file ../shared/data/gsm8k/train.jsonl --name gsm8k\n  malt import --format jsonl --file my.jsonl --name mine --map question=q,answer=a.value'
     )
-    .action(async (options: ImportCommandOptions) => {
-      const name = datasetNameSchema.safeParse(options.name)
-      if (!name.success) throw new AppError('invalid_input', `--name: ${name.error.issues[0]?.message}`, { field: 'name' })
-      if (options.split !== undefined && !splitSchema.safeParse(options.split).success) {
-        throw new AppError('invalid_input', `--split: '${options.split}' is not a valid split name (letters, digits, _ or -)`, { field: 'split' })
-      }
+    .action(async (options: { db?: string; file: string; format: string; map?: string } & Record<string, unknown>) => {
       if (options.format === 'jsonl' && !options.map) {
         throw new AppError('invalid_input', '--format jsonl needs --map question=FIELD,answer=FIELD', { field: 'map' })
       }
       if (options.format !== 'jsonl' && options.map) {
         throw new AppError('invalid_input', `--map only applies to --format jsonl (${options.format} has fixed fields)`, { field: 'map' })
       }
+      const input = importFlags.input(options) as Omit<ImportDatasetInput, 'source'>
       await withWorkbench(options, async (workbench) => {
-        const report = await workbench.datasets.importFile(options.file, {
-          name: name.data,
-          format: options.format,
-          skipBadLines: options.skipBadLines,
-          ...(options.split ? { split: options.split } : {}),
-          ...(options.benchmark ? { benchmark: options.benchmark } : {}),
-          ...(options.map ? { mapping: parseFieldMapping(options.map) } : {})
-        })
+        const report = await importFlags.call(async () => workbench.api.datasets.import({ ...input, source: await uploadSource(options.file) }))
         for (const problem of report.problems) {
           io.err(`skipped ${report.fileName}:${problem.line}${problem.field ? ` field '${problem.field}'` : ''}: ${problem.message}`)
         }
@@ -53,15 +54,4 @@ export function registerImportCommand(program: Command, io: CliIo): void {
         )
       })
     })
-}
-
-interface ImportCommandOptions {
-  db?: string
-  format: (typeof datasetFormatSchema.options)[number]
-  file: string
-  name: string
-  split?: string
-  benchmark?: (typeof benchmarkSchema.options)[number]
-  map?: string
-  skipBadLines: boolean
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { roles } from '@shared/roles'
 import type { CliIo } from '../CliIo'
 import { dbOptionDescription, dbOptionFlags, withWorkbench } from '../openWorkbench'
 
@@ -8,11 +9,11 @@ export function registerRunsCommand(program: Command, io: CliIo): void {
     .description('list generation runs: id, status, progress, name')
     .option(dbOptionFlags, dbOptionDescription)
     .action(async (options: { db?: string }) => {
-      await withWorkbench(options, (workbench) => {
-        const runs = workbench.runs.list()
+      await withWorkbench(options, async (workbench) => {
+        const runs = await workbench.api.runs.list()
         if (runs.length === 0) io.err('no runs yet (malt generate --help)')
         for (const run of runs) {
-          const accuracy = (['generator', 'verifier', 'refiner'] as const)
+          const accuracy = roles
             .map((role) => `${role[0]!.toUpperCase()} ${run.stageAccuracy[role] === null ? '–' : `${(100 * run.stageAccuracy[role]!).toFixed(1)}%`}`)
             .join(' ')
           io.out(

@@ -23,7 +23,7 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       const rendererDir = await ensureRendererBuilt(resolveAppRoot(), (line) => io.err(line))
       await withWorkbench(options, async (workbench) => {
         const server = await WorkbenchServer.start(workbench, { host: options.host, port, rendererDir, ...(token ? { token } : {}) })
-        io.out(`MALT Workbench serving ${workbench.store.path} at ${server.url}`)
+        io.out(`MALT Workbench serving ${(await workbench.api.app.info()).databasePath} at ${server.url}`)
         io.err('press Ctrl+C to stop')
         // `on`, not `once`: signal-exit (loaded with node-llama-cpp via proper-lockfile) re-raises a signal when its own
         // listener is the only one left, which killed serve with 143 before it could close once a model had loaded.

@@ -67,10 +67,11 @@ export function registerSymbolicCommand(program: Command, io: CliIo): void {
       if (name?.success) {
         const fileName = options.out !== undefined ? basename(options.out) : `gsm_symbolic_${basename(options.templates).replace(/\.jsonl?$/, '')}_n${perTemplate}_seed${seed}.jsonl`
         await withWorkbench(options, async (workbench) => {
-          const report = await workbench.datasets.importBytes(new TextEncoder().encode(jsonl), fileName, {
+          const report = await workbench.api.datasets.import({
             name: name.data,
             format: 'gsm-symbolic',
-            split: options.split
+            split: options.split,
+            source: { kind: 'upload', fileName, contentBase64: Buffer.from(jsonl, 'utf8').toString('base64') }
           })
           const what = report.alreadyImported ? 'already imported' : 'imported'
           io.out(`${what} ${summary} into ${report.name}/${report.split}: ${report.added} added, ${report.unchanged} unchanged, ${report.skipped} skipped`)

@@ -1,11 +1,10 @@
-/**
- * The vocabulary of the three MALT role agents (paper §4.1): what a role is, what it is asked, and what comes back.
- * Pure types: the tree search, the evaluation and the playground are written against these, and the
- * node-llama-cpp adapter implements {@link LanguageModelPort}.
- */
+import type { Role } from '@shared/roles'
 
-export const roles = ['generator', 'verifier', 'refiner'] as const
-export type Role = (typeof roles)[number]
+/**
+ * The vocabulary of the three MALT role agents (paper §4.1): what they are asked and what comes back (the roles
+ * themselves are `@shared/roles`). Pure types: the tree search, the evaluation and the playground are written against
+ * these, and the node-llama-cpp adapter implements {@link LanguageModelPort}.
+ */
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant'

@@ -1,7 +1,5 @@
+import type { Benchmark } from '@shared/benchmarks'
 import type { DatasetFormat } from '@shared/api/schemas/datasets'
-import type { Benchmark } from '../grading/benchmarks'
-
-export type { Benchmark }
 
 /** How answers of a dataset are graded: GSM-Symbolic grades like GSM8K; generic JSONL says or is guessed. */
 export function benchmarkOfFormat(format: DatasetFormat): Benchmark | undefined {

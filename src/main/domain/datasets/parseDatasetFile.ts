@@ -1,6 +1,6 @@
+import type { Benchmark } from '@shared/benchmarks'
 import { AppError } from '@shared/errors'
 import type { DatasetFormat, FieldMapping, LineProblem } from '@shared/api/schemas/datasets'
-import type { Benchmark } from './benchmarkOfFormat'
 import { benchmarkOfFormat } from './benchmarkOfFormat'
 import { readGoldFromRecord } from './readGoldFromRecord'
 

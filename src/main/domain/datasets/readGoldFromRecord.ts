@@ -1,6 +1,6 @@
+import type { Benchmark } from '@shared/benchmarks'
 import { lastBoxedContent } from '../grading/locateAnswerSpans'
 import { parseGsm8kGold } from '../grading/parseGsm8kGold'
-import type { Benchmark } from './benchmarkOfFormat'
 
 /**
  * The gold answer stored in a dataset file's solution field, in the form the benchmark's grader compares against:

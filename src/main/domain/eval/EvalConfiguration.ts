@@ -1,5 +1,5 @@
+import { type Role, roles } from '@shared/roles'
 import { AppError } from '@shared/errors'
-import type { Role } from '../agents/types'
 
 /**
  * What one evaluated system is (paper §5, Tables 1–5): which agents run in which order, which LoRA adapter each role
@@ -78,7 +78,7 @@ export function rolesOfPipeline(pipeline: Pipeline): Role[] {
     case 'GR':
       return ['generator', 'refiner']
     case 'GVR':
-      return ['generator', 'verifier', 'refiner']
+      return [...roles]
   }
 }
 

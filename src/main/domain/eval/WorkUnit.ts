@@ -1,4 +1,4 @@
-import type { Role } from '../agents/types'
+import type { Role } from '@shared/roles'
 import { hashSeed } from '../random/seededRandom'
 import type { ResolvedAdapter, ResolvedConfiguration } from './EvalConfiguration'
 import { rolesOfPipeline } from './EvalConfiguration'

@@ -1,4 +1,4 @@
-import type { Benchmark } from '../grading/benchmarks'
+import type { Benchmark } from '@shared/benchmarks'
 import type { ResolvedConfiguration } from './EvalConfiguration'
 import { meanAndStd, type MeanAndStd } from './meanAndStd'
 import type { EvaluationPlan } from './planEvaluation'

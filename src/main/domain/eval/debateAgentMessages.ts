@@ -1,5 +1,5 @@
+import type { Benchmark } from '@shared/benchmarks'
 import type { ChatMessage } from '../agents/types'
-import type { Benchmark } from '../grading/benchmarks'
 import { debateInitialMessages } from '../prompts/debateInitialMessages'
 import { debateRoundMessage } from '../prompts/debateRoundMessage'
 

@@ -1,4 +1,4 @@
-import type { Role } from '../agents/types'
+import { perRole, type Role } from '@shared/roles'
 import type { AdapterRef, DebateShape, EvalConfiguration } from './EvalConfiguration'
 import { defaultDebateShape } from './EvalConfiguration'
 
@@ -47,7 +47,7 @@ export type BuiltInConfigurationId = (typeof builtInConfigurationIds)[number]
 export function evalConfigurations(options: EvalConfigurationsOptions = {}): EvalConfiguration[] {
   const k = options.votes ?? defaultVotes
   const debate = options.debate ?? defaultDebateShape
-  const all = (ref: AdapterRef): Record<Role, AdapterRef> => ({ generator: ref, verifier: ref, refiner: ref })
+  const all = (ref: AdapterRef): Record<Role, AdapterRef> => perRole(() => ref)
   const malt = all('malt')
   const base = all('base')
   const star = all('star')

@@ -1,6 +1,5 @@
+import { type Role, roles } from '@shared/roles'
 import { AppError } from '@shared/errors'
-import type { Role } from '../agents/types'
-import { roles } from '../agents/types'
 import type { AdapterSetName, EvalConfiguration, ResolvedAdapter, ResolvedConfiguration } from './EvalConfiguration'
 import { rolesOfPipeline, validateConfiguration } from './EvalConfiguration'
 

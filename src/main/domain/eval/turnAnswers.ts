@@ -1,5 +1,5 @@
-import type { Role } from '../agents/types'
-import type { Benchmark } from '../grading/benchmarks'
+import type { Role } from '@shared/roles'
+import type { Benchmark } from '@shared/benchmarks'
 import { majorityVote } from '../voting/majorityVote'
 import type { ResolvedConfiguration } from './EvalConfiguration'
 import { rolesOfPipeline } from './EvalConfiguration'

@@ -1,4 +1,6 @@
-import type { ChatMessage, Role } from '../agents/types'
+import type { Role } from '@shared/roles'
+import type { ChatMessage } from '../agents/types'
+import type { TreeNode } from '../search/TreeNode'
 
 /**
  * Training records in TRL's conversational formats (trl docs, "Dataset formats"):
@@ -8,19 +10,8 @@ import type { ChatMessage, Role } from '../agents/types'
  * Each record carries a `meta` object saying where it came from; TRL ignores extra columns once dropped.
  */
 
-export interface ExportNode {
-  id: number
-  runId: number
-  questionId: number
-  parentId: number | null
-  role: Role
-  branch: number
-  path: string
-  text: string
-  prompt: ChatMessage[]
-  answer: string | null
-  reward: number | null
-}
+/** What a record is made of: a stored node without its grading and costs. */
+export type ExportNode = Pick<TreeNode, 'id' | 'runId' | 'questionId' | 'parentId' | 'role' | 'branch' | 'path' | 'text' | 'prompt' | 'answer' | 'reward'>
 
 export interface SftRecord {
   prompt: ChatMessage[]

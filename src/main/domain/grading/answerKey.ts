@@ -1,4 +1,4 @@
-import type { Benchmark } from './benchmarks'
+import type { Benchmark } from '@shared/benchmarks'
 import { formatExactNumber, parseExactNumber } from './ExactNumber'
 import { normalizeMathAnswer } from './normalizeMathAnswer'
 

@@ -1,4 +1,4 @@
-import type { Benchmark } from './benchmarks'
+import type { Benchmark } from '@shared/benchmarks'
 import { extractCsqaAnswer } from './extractCsqaAnswer'
 import { extractGsm8kAnswer } from './extractGsm8kAnswer'
 import { extractMathAnswer } from './extractMathAnswer'

@@ -1,4 +1,4 @@
-import type { Benchmark } from './benchmarks'
+import type { Benchmark } from '@shared/benchmarks'
 import { exactNumbersEqual, parseExactNumber } from './ExactNumber'
 import { isMathEquivalent } from './isMathEquivalent'
 import { lastBoxedContent } from './locateAnswerSpans'

@@ -1,5 +1,5 @@
-import type { Role } from '../agents/types'
-import type { Benchmark } from '../grading/benchmarks'
+import type { Role } from '@shared/roles'
+import type { Benchmark } from '@shared/benchmarks'
 
 /**
  * A role-conditioning prompt (paper §4.1: the prompt sets P_G, P_V, P_R). `system` and `user` are text with

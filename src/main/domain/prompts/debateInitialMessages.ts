@@ -1,6 +1,6 @@
+import type { Benchmark } from '@shared/benchmarks'
 import { AppError } from '@shared/errors'
 import type { ChatMessage } from '../agents/types'
-import type { Benchmark } from '../grading/benchmarks'
 import { choiceLabel } from './formatChoices'
 
 /*

@@ -1,5 +1,5 @@
+import type { Benchmark } from '@shared/benchmarks'
 import type { ChatMessage } from '../agents/types'
-import type { Benchmark } from '../grading/benchmarks'
 import { requireChoices } from './debateInitialMessages'
 
 /**

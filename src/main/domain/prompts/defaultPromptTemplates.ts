@@ -1,6 +1,6 @@
+import type { Role } from '@shared/roles'
+import type { Benchmark } from '@shared/benchmarks'
 import { AppError } from '@shared/errors'
-import type { Role } from '../agents/types'
-import type { Benchmark } from '../grading/benchmarks'
 import type { PromptTemplate } from './PromptTemplate'
 
 /*

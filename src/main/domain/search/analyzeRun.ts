@@ -1,4 +1,4 @@
-import type { Role } from '../agents/types'
+import { perRole, type Role, roles } from '@shared/roles'
 
 /**
  * Statistics of a run's trees for the run summary: accuracy of each stage's outputs, and how often verification and
@@ -40,15 +40,11 @@ function count(flips: FlipCounts, before: boolean, after: boolean): void {
 
 export function analyzeRun(nodes: readonly AnalysisNode[]): RunAnalysis {
   const byId = new Map(nodes.map((node) => [node.id, node]))
-  const totals: Record<Role, { correct: number; total: number }> = {
-    generator: { correct: 0, total: 0 },
-    verifier: { correct: 0, total: 0 },
-    refiner: { correct: 0, total: 0 }
-  }
+  const totals = perRole(() => ({ correct: 0, total: 0 }))
   // The correctness of the answer in play after each node.
   const inPlay = new Map<number, boolean>()
   const flips = { verifier: emptyFlips(), refiner: emptyFlips() }
-  for (const role of ['generator', 'verifier', 'refiner'] as const) {
+  for (const role of roles) {
     for (const node of nodes) {
       if (node.role !== role) continue
       const own = node.correct === true
@@ -65,7 +61,7 @@ export function analyzeRun(nodes: readonly AnalysisNode[]): RunAnalysis {
     }
   }
   const accuracy = (role: Role) => (totals[role].total === 0 ? null : totals[role].correct / totals[role].total)
-  return { stageAccuracy: { generator: accuracy('generator'), verifier: accuracy('verifier'), refiner: accuracy('refiner') }, flips }
+  return { stageAccuracy: perRole(accuracy), flips }
 }
 
 export type OutcomeFilter =

@@ -1,5 +1,4 @@
-import type { Role } from '../agents/types'
-import { roles } from '../agents/types'
+import { perRole, type Role, roles } from '@shared/roles'
 import { hashSeed, sampleInOrder } from '../random/seededRandom'
 import type { NodeCredit } from './computeCredit'
 
@@ -55,8 +54,6 @@ export interface TrainingSets {
   pairs: PreferencePair[]
   stats: TrainingSetStats
 }
-
-const perRole = <T>(make: () => T): Record<Role, T> => ({ generator: make(), verifier: make(), refiner: make() })
 
 export function buildTrainingSets(nodes: readonly TrainingNode[], credit: ReadonlyMap<number, NodeCredit>, options: PairOptions = {}): TrainingSets {
   const ordered = [...nodes].sort((a, b) => a.id - b.id)
@@ -114,7 +111,7 @@ export function buildTrainingSets(nodes: readonly TrainingNode[], credit: Readon
     questions: questions.size,
     sft: perRole(() => 0),
     pairs: perRole(() => 0),
-    questionsWithPairs: { generator: withPairs.generator.size, verifier: withPairs.verifier.size, refiner: withPairs.refiner.size },
+    questionsWithPairs: perRole((role) => withPairs[role].size),
     shareOfQuestionsWithPairs: questions.size === 0 ? 0 : anyPair.size / questions.size
   }
   for (const example of sft) stats.sft[example.role]++

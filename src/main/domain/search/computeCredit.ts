@@ -1,4 +1,4 @@
-import type { Role } from '../agents/types'
+import type { Role } from '@shared/roles'
 
 /**
  * Credit assignment by value iteration (paper §4.2, App. A.5–A.6).

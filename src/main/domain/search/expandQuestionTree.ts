@@ -1,4 +1,5 @@
-import type { ChatMessage, GeneratedText, LanguageModelPort, Role, SamplingOptions } from '../agents/types'
+import type { Role } from '@shared/roles'
+import type { ChatMessage, GeneratedText, LanguageModelPort, SamplingOptions } from '../agents/types'
 import { FailFastGroup } from '../concurrency/FailFastGroup'
 import { childPath, roleOfPath, seedOfNode } from './treeShape'
 

@@ -1,5 +1,4 @@
-import type { Role } from '../agents/types'
-import { roles } from '../agents/types'
+import { type Role, roles } from '@shared/roles'
 import { hashSeed } from '../random/seededRandom'
 
 /**

@@ -1,5 +1,5 @@
+import type { Role } from '@shared/roles'
 import type { TrainingPreset, TrainingStage } from '@shared/api/schemas/training'
-import type { Role } from '../agents/types'
 
 export interface PresetStep {
   role: Role

@@ -1,5 +1,5 @@
+import type { Benchmark } from '@shared/benchmarks'
 import { answerKey } from '../grading/answerKey'
-import type { Benchmark } from '../grading/benchmarks'
 import { isMathEquivalent } from '../grading/isMathEquivalent'
 
 /**

@@ -1,4 +1,5 @@
-import type { LanguageModelPort, Role } from '../../domain/agents/types'
+import type { Role } from '@shared/roles'
+import type { LanguageModelPort } from '../../domain/agents/types'
 
 export interface RoleAdapterSpec {
   /** A GGUF LoRA adapter for the base model. */

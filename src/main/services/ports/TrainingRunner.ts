@@ -1,5 +1,5 @@
 import type { RunnerEnvironmentReport } from '@shared/api/schemas/training'
-import type { FinishedEvent, RunnerEvent } from '../../adapters/python/runnerEvents'
+import type { FinishedEvent, RunnerEvent } from './runnerEvents'
 
 /** What is known about the runner's Python environment; `problems` is empty when training can start. */
 export interface RunnerInspection {

@@ -49,6 +49,8 @@ export const importDatasetInputSchema = z.object({
   skipBadLines: z.boolean().default(false)
 })
 export type ImportDatasetInput = z.input<typeof importDatasetInputSchema>
+/** The validated form, defaults filled in: what the service receives. */
+export type ImportDatasetRequest = z.output<typeof importDatasetInputSchema>
 
 export const lineProblemSchema = z.object({
   line: z.number().int(),

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { procedure } from '../procedure'
-import { benchmarkSchema, idSchema, isoDateSchema, nothing, roleSchema } from './common'
+import { roles } from '../../roles'
+import { benchmarkSchema, idSchema, isoDateSchema, nothing, perRoleSchema, roleSchema } from './common'
 import { splitSchema } from './datasets'
 import { samplingSchema } from './runs'
 
@@ -18,7 +19,7 @@ export const adapterSetNameSchema = z.enum(['malt', 'star'])
 export const adapterRefSchema = z.union([z.enum(['base', 'malt', 'star']), z.object({ adapterId: idSchema })])
 /** A role's adapter once the named sets are bound. */
 export const resolvedAdapterSchema = z.union([z.literal('base'), z.object({ adapterId: idSchema })])
-export const answerSourceSchema = z.enum(['generator', 'verifier', 'refiner', 'debate'])
+export const answerSourceSchema = z.enum([...roles, 'debate'])
 export const debateShapeSchema = z.object({
   agents: z.number().int().min(1).max(8),
   rounds: z.number().int().min(1).max(8)
@@ -32,7 +33,7 @@ export const evalConfigurationSchema = z.object({
     .regex(/^[a-z][a-z0-9_]*$/, 'a configuration id is lower case letters, digits and _'),
   label: z.string().trim().min(1).max(80),
   pipeline: evalPipelineSchema,
-  adapters: z.object({ generator: adapterRefSchema, verifier: adapterRefSchema, refiner: adapterRefSchema }),
+  adapters: perRoleSchema(adapterRefSchema),
   /** MV@k; 1 is no vote. */
   votes: z.number().int().min(1).max(16),
   answerFrom: answerSourceSchema,
@@ -96,7 +97,7 @@ export const evaluationConfigSchema = z.object({
   sampling: samplingSchema,
   modelPath: z.string().min(1),
   /** Prompt template versions per role (the same for every configuration, as in the paper, App. A.9). */
-  templateIds: z.object({ generator: idSchema, verifier: idSchema, refiner: idSchema }),
+  templateIds: perRoleSchema(idSchema),
   /** Items (question × seed) evaluated at once. */
   questionConcurrency: z.number().int().min(1).max(64)
 })
@@ -161,7 +162,7 @@ export const evaluationDetailSchema = evaluationViewSchema.extend({
   subsets: z.array(z.object({ seed: z.number().int(), questionIds: z.array(idSchema) })),
   configurations: z.array(
     evalConfigurationSchema.extend({
-      resolved: z.object({ generator: resolvedAdapterSchema, verifier: resolvedAdapterSchema, refiner: resolvedAdapterSchema })
+      resolved: perRoleSchema(resolvedAdapterSchema)
     })
   )
 })
@@ -186,7 +187,7 @@ const flipCountsSchema = z.object({
 const turnSchema = z.object({ id: z.string(), label: z.string() })
 
 export const configurationResultSchema = evalConfigurationSchema.extend({
-  resolved: z.object({ generator: resolvedAdapterSchema, verifier: resolvedAdapterSchema, refiner: resolvedAdapterSchema }),
+  resolved: perRoleSchema(resolvedAdapterSchema),
   /** The configuration's answer (voted), per seed and mean ± std: the tables' cells. */
   accuracy: seedStatisticsSchema,
   completeItems: z.number().int(),
@@ -219,7 +220,8 @@ export type EvaluationResults = z.infer<typeof evaluationResultsSchema>
 
 // ---- per-item outputs -----------------------------------------------------------------------------------------
 
-export const evalStageSchema = z.enum(['generator', 'verifier', 'refiner', 'debate'])
+/** A unit's stage: a role's turn, or a debate agent's (run as the generator role). */
+export const evalStageSchema = z.enum([...roles, 'debate'])
 
 export const evalUnitViewSchema = z.object({
   outputId: idSchema,

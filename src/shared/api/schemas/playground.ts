@@ -1,6 +1,7 @@
 import { z } from 'zod'
+import { perRole } from '../../roles'
 import { procedure } from '../procedure'
-import { benchmarkSchema, idSchema, isoDateSchema, nothing, roleSchema } from './common'
+import { benchmarkSchema, idSchema, isoDateSchema, nothing, perRoleSchema, roleSchema } from './common'
 import { roleAdaptersSchema, samplingSchema } from './runs'
 
 export const templateTextSchema = z.object({ system: z.string().max(20_000), user: z.string().min(1).max(20_000) })
@@ -16,8 +17,8 @@ export const playgroundRunInputSchema = z.object({
     questionId: idSchema.optional()
   }),
   /** The editor's current templates, saved or not. */
-  templates: z.object({ generator: templateTextSchema, verifier: templateTextSchema, refiner: templateTextSchema }),
-  adapters: roleAdaptersSchema.default({ generator: null, verifier: null, refiner: null }),
+  templates: perRoleSchema(templateTextSchema),
+  adapters: roleAdaptersSchema.default(perRole(() => null)),
   sampling: samplingSchema.default({ temperature: 0.3, topP: 1, maxTokens: 512 }),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
   /** Re-run from a later stage, keeping the earlier stages' outputs given here. */
@@ -55,8 +56,8 @@ export const playgroundSessionSchema = z.object({
   createdAt: isoDateSchema,
   benchmark: benchmarkSchema,
   question: z.object({ text: z.string(), choices: z.array(z.string()).optional(), gold: z.string().optional(), questionId: idSchema.optional() }),
-  templates: z.object({ generator: templateTextSchema, verifier: templateTextSchema, refiner: templateTextSchema }),
-  adapters: z.object({ generator: idSchema.nullable(), verifier: idSchema.nullable(), refiner: idSchema.nullable() }),
+  templates: perRoleSchema(templateTextSchema),
+  adapters: perRoleSchema(idSchema.nullable()),
   compareAdapterId: idSchema.nullable().optional(),
   seed: z.number().int(),
   status: z.enum(['completed', 'failed', 'cancelled']),

@@ -1,6 +1,7 @@
 import { z } from 'zod'
+import { perRole } from '../../roles'
 import { procedure } from '../procedure'
-import { benchmarkSchema, idSchema, isoDateSchema, nothing, roleSchema } from './common'
+import { benchmarkSchema, idSchema, isoDateSchema, nothing, perRoleSchema, roleSchema } from './common'
 import { splitSchema } from './datasets'
 
 export const samplingSchema = z.object({
@@ -11,11 +12,7 @@ export const samplingSchema = z.object({
 })
 export type SamplingSettings = z.infer<typeof samplingSchema>
 
-export const roleAdaptersSchema = z.object({
-  generator: idSchema.nullable().default(null),
-  verifier: idSchema.nullable().default(null),
-  refiner: idSchema.nullable().default(null)
-})
+export const roleAdaptersSchema = perRoleSchema(idSchema.nullable().default(null))
 
 export const poolingSchema = z.enum(['global', 'local'])
 export const runStatusSchema = z.enum(['created', 'running', 'paused', 'completed', 'cancelled', 'failed'])
@@ -38,19 +35,15 @@ export const runConfigSchema = z.object({
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
   modelPath: z.string().min(1),
   /** Registered adapters per role; null is the untrained base. */
-  adapters: roleAdaptersSchema.default({ generator: null, verifier: null, refiner: null }),
+  adapters: roleAdaptersSchema.default(perRole(() => null)),
   /** Prompt template versions per role (ids of immutable template rows). */
-  templateIds: z.object({ generator: idSchema, verifier: idSchema, refiner: idSchema }),
+  templateIds: perRoleSchema(idSchema),
   /** Questions expanded at once; more keeps the engine's batch full. */
   questionConcurrency: z.number().int().min(1).max(64).default(4)
 })
 export type RunConfig = z.infer<typeof runConfigSchema>
 
-export const stageAccuracySchema = z.object({
-  generator: z.number().nullable(),
-  verifier: z.number().nullable(),
-  refiner: z.number().nullable()
-})
+export const stageAccuracySchema = perRoleSchema(z.number().nullable())
 
 export const runSummarySchema = z.object({
   id: idSchema,
@@ -79,7 +72,7 @@ export type RunSummary = z.infer<typeof runSummarySchema>
 export const createRunInputSchema = z.object({
   name: z.string().trim().min(1).max(120).optional(),
   datasetId: idSchema,
-  split: splitSchema,
+  split: splitSchema.default('train'),
   limit: z.number().int().positive().nullable().default(null),
   subsetSeed: z.number().int().default(0),
   externalIds: z.array(z.string().min(1)).optional(),
@@ -168,9 +161,9 @@ export const flipStatsSchema = z.object({
 
 export const trainingSetStatsSchema = z.object({
   questions: z.number().int(),
-  sft: z.object({ generator: z.number().int(), verifier: z.number().int(), refiner: z.number().int() }),
-  pairs: z.object({ generator: z.number().int(), verifier: z.number().int(), refiner: z.number().int() }),
-  questionsWithPairs: z.object({ generator: z.number().int(), verifier: z.number().int(), refiner: z.number().int() }),
+  sft: perRoleSchema(z.number().int()),
+  pairs: perRoleSchema(z.number().int()),
+  questionsWithPairs: perRoleSchema(z.number().int()),
   shareOfQuestionsWithPairs: z.number()
 })
 export type TrainingSetStatsView = z.infer<typeof trainingSetStatsSchema>

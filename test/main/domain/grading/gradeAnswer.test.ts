@@ -1,6 +1,6 @@
+import { benchmarks, isBenchmark } from '@shared/benchmarks'
 import { describe, expect, it } from 'vitest'
 import { answerKey } from '../../../../src/main/domain/grading/answerKey'
-import { benchmarks, isBenchmark } from '../../../../src/main/domain/grading/benchmarks'
 import { extractAnswer, gradeAnswer } from '../../../../src/main/domain/grading/gradeAnswer'
 import { isCorrectAnswer } from '../../../../src/main/domain/grading/isCorrectAnswer'
 

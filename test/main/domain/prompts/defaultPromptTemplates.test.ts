@@ -1,6 +1,6 @@
+import { roles } from '@shared/roles'
+import { benchmarks } from '@shared/benchmarks'
 import { describe, expect, it } from 'vitest'
-import { roles } from '../../../../src/main/domain/agents/types'
-import { benchmarks } from '../../../../src/main/domain/grading/benchmarks'
 import { gradeAnswer } from '../../../../src/main/domain/grading/gradeAnswer'
 import { defaultPromptTemplate, defaultPromptTemplates } from '../../../../src/main/domain/prompts/defaultPromptTemplates'
 import { renderRoleMessages } from '../../../../src/main/domain/prompts/renderRoleMessages'

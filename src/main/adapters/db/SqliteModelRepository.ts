@@ -1,14 +1,7 @@
-import { AppError } from '@shared/errors'
+import { NotFoundError } from '@shared/errors/NotFoundError'
 import type { ModelFacts } from '@shared/api/schemas/models'
+import type { ModelRepository, ModelRow } from '../../services/ports/ModelRepository'
 import type { WorkbenchDatabase } from './WorkbenchDatabase'
-
-export interface ModelRow {
-  id: number
-  path: string
-  name: string
-  facts: ModelFacts | null
-  addedAt: string
-}
 
 interface ModelDbRow {
   id: number
@@ -23,8 +16,8 @@ const toRow = (row: ModelDbRow): ModelRow => {
   return { id: row.id, path: row.path, name: row.name, facts: 'architecture' in facts ? (facts as ModelFacts) : null, addedAt: row.added_at }
 }
 
-/** Base models the user has registered, with the facts read when they were added. */
-export class ModelRepository {
+/** Registered base models in SQLite (m002). */
+export class SqliteModelRepository implements ModelRepository {
   constructor(private readonly store: WorkbenchDatabase) {}
 
   list(): ModelRow[] {
@@ -33,7 +26,7 @@ export class ModelRepository {
 
   get(id: number): ModelRow {
     const row = this.store.db.prepare('SELECT * FROM models WHERE id = ?').get(id) as ModelDbRow | undefined
-    if (!row) throw new AppError('not_found', `no model with id ${id}`)
+    if (!row) throw new NotFoundError('model', id)
     return toRow(row)
   }
 

@@ -1,19 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { DatasetRepository } from '../../../../src/main/adapters/db/DatasetRepository'
-import type { NewEvalOutput } from '../../../../src/main/adapters/db/EvaluationRepository'
-import { EvaluationRepository } from '../../../../src/main/adapters/db/EvaluationRepository'
+import { SqliteDatasetRepository } from '../../../../src/main/adapters/db/SqliteDatasetRepository'
+import { SqliteEvaluationRepository } from '../../../../src/main/adapters/db/SqliteEvaluationRepository'
+import type { NewEvalOutput } from '../../../../src/main/services/ports/EvaluationRepository'
 import { WorkbenchDatabase } from '../../../../src/main/adapters/db/WorkbenchDatabase'
 import type { EvaluationConfig } from '../../../../src/shared/api/schemas/evaluations'
 
-describe('EvaluationRepository', () => {
+describe('SqliteEvaluationRepository', () => {
   let store: WorkbenchDatabase
-  let repository: EvaluationRepository
+  let repository: SqliteEvaluationRepository
   let questionIds: number[]
   let config: EvaluationConfig
 
   beforeEach(() => {
     store = WorkbenchDatabase.open(':memory:')
-    const datasets = new DatasetRepository(store)
+    const datasets = new SqliteDatasetRepository(store)
     const dataset = datasets.create({ name: 'g', benchmark: 'gsm8k', format: 'gsm8k' })
     datasets.storeQuestions(dataset.id, 'test', [1, 2].map((n) => ({ externalId: `q${n}`, line: n, question: `${n}?`, answer: String(n), choices: null, solution: null, metadata: {} })), 't.jsonl')
     questionIds = datasets.questionsOf(dataset.id, 'test').map((q) => q.id)
@@ -32,7 +32,7 @@ describe('EvaluationRepository', () => {
       templateIds: { generator: 1, verifier: 2, refiner: 3 },
       questionConcurrency: 2
     }
-    repository = new EvaluationRepository(store)
+    repository = new SqliteEvaluationRepository(store)
   })
   afterEach(() => store.close())
 

@@ -1,28 +1,16 @@
+import type { Benchmark } from '@shared/benchmarks'
 import type { DatasetFormat, DatasetSummary, QuestionRow } from '@shared/api/schemas/datasets'
 import { AppError } from '@shared/errors'
-import type { Benchmark } from '../../domain/datasets/benchmarkOfFormat'
+import { NotFoundError } from '@shared/errors/NotFoundError'
 import type { ParsedQuestion } from '../../domain/datasets/parseDatasetFile'
+import type {
+  DatasetRecord,
+  DatasetRepository,
+  QuestionPageQuery,
+  StoredQuestion,
+  StoreQuestionsResult
+} from '../../services/ports/DatasetRepository'
 import type { WorkbenchDatabase } from './WorkbenchDatabase'
-
-export interface DatasetRecord {
-  id: number
-  name: string
-  benchmark: Benchmark
-  format: DatasetFormat
-  createdAt: string
-}
-
-/** A question as the services use it (with its dataset's grading family). */
-export interface StoredQuestion extends QuestionRow {
-  datasetId: number
-  solution: string | null
-  metadata: Record<string, unknown>
-}
-
-export interface StoreQuestionsResult {
-  added: number
-  unchanged: number
-}
 
 interface QuestionDbRow {
   id: number
@@ -37,7 +25,8 @@ interface QuestionDbRow {
   metadata_json: string
 }
 
-export class DatasetRepository {
+/** Datasets, questions and imports in SQLite (m001). */
+export class SqliteDatasetRepository implements DatasetRepository {
   constructor(private readonly store: WorkbenchDatabase) {}
 
   private get db() {
@@ -55,7 +44,7 @@ export class DatasetRepository {
     const row = this.db.prepare('SELECT id, name, benchmark, format, created_at FROM datasets WHERE id = ?').get(id) as
       | { id: number; name: string; benchmark: Benchmark; format: DatasetFormat; created_at: string }
       | undefined
-    if (!row) throw new AppError('not_found', `no dataset with id ${id}`)
+    if (!row) throw new NotFoundError('dataset', id)
     return { id: row.id, name: row.name, benchmark: row.benchmark, format: row.format, createdAt: row.created_at }
   }
 
@@ -158,10 +147,7 @@ export class DatasetRepository {
     })
   }
 
-  questionPage(input: { datasetId: number; split?: string; search?: string; offset: number; limit: number }): {
-    total: number
-    items: QuestionRow[]
-  } {
+  questionPage(input: QuestionPageQuery): { total: number; items: QuestionRow[] } {
     const where = ['dataset_id = @datasetId']
     if (input.split) where.push('split = @split')
     if (input.search) where.push("question LIKE @search ESCAPE '\\'")
@@ -195,7 +181,7 @@ export class DatasetRepository {
 
   getQuestion(id: number): StoredQuestion {
     const row = this.db.prepare('SELECT * FROM questions WHERE id = ?').get(id) as QuestionDbRow | undefined
-    if (!row) throw new AppError('not_found', `no question with id ${id}`)
+    if (!row) throw new NotFoundError('question', id)
     return toStoredQuestion(row)
   }
 

@@ -3,13 +3,14 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import type { DataFolderEntry } from '@shared/api/schemas/datasets'
 import { AppError } from '@shared/errors'
 import { guessDatasetOfPath } from '../../domain/datasets/guessDatasetOfPath'
+import type { DataFolder } from '../../services/ports/DataFolder'
 
 /**
  * A folder of JSONL data sets the user pointed the workbench at (by default ../shared/data next to the checkout, or
  * MALT_DATA_DIR). Clients may only name files this class listed: a relative path from the renderer is resolved,
  * checked to stay inside the folder and to be a listed .jsonl file before anything is read.
  */
-export class DataFolder {
+export class FsDataFolder implements DataFolder {
   constructor(readonly root: string | null) {}
 
   list(): DataFolderEntry[] {

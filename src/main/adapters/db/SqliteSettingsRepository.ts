@@ -1,7 +1,8 @@
+import type { SettingsRepository } from '../../services/ports/SettingsRepository'
 import type { WorkbenchDatabase } from './WorkbenchDatabase'
 
-/** Small persistent preferences (the default model, GPU layers…) as JSON values by key. */
-export class SettingsRepository {
+/** Settings as JSON values by key in SQLite. */
+export class SqliteSettingsRepository implements SettingsRepository {
   constructor(private readonly store: WorkbenchDatabase) {}
 
   get<T>(key: string): T | undefined {

@@ -1,25 +1,13 @@
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, statSync, writeFileSync, createWriteStream } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { once } from 'node:events'
-
-/** The files of one training job, all inside its folder. */
-export interface JobFiles {
-  dir: string
-  /** The exported JSONL (TRL conversational format). */
-  trainFile: string
-  /** The runner config. */
-  configPath: string
-  /** The runner's output_dir: adapter/, adapter.gguf, checkpoints/. */
-  outputDir: string
-  /** The runner's stderr. */
-  logPath: string
-}
+import type { JobFiles, TrainingWorkspace } from '../../services/ports/TrainingWorkspace'
 
 /**
  * Where training jobs keep their files: `<root>/job-<id>/{train.jsonl, config.json, runner.log, output/}`. The root
  * sits beside the database by default, so a database and its adapters move together.
  */
-export class TrainingWorkspace {
+export class FsTrainingWorkspace implements TrainingWorkspace {
   readonly root: string
 
   constructor(root: string) {

@@ -1,19 +1,7 @@
-import { AppError } from '@shared/errors'
-import type { Role } from '../../domain/agents/types'
+import type { Role } from '@shared/roles'
+import { NotFoundError } from '@shared/errors/NotFoundError'
+import type { AdapterRecord, AdapterRepository, NewAdapter } from '../../services/ports/AdapterRepository'
 import type { WorkbenchDatabase } from './WorkbenchDatabase'
-
-export interface AdapterRecord {
-  id: number
-  name: string
-  role: Role
-  stage: string | null
-  baseModelPath: string
-  ggufPath: string
-  peftDir: string | null
-  trainingJobId: number | null
-  runId: number | null
-  createdAt: string
-}
 
 interface AdapterDbRow {
   id: number
@@ -42,7 +30,7 @@ const toRecord = (row: AdapterDbRow): AdapterRecord => ({
 })
 
 /** Trained LoRA adapters (GGUF files) registered by role; any role agent may load any of them on its base model. */
-export class AdapterRepository {
+export class SqliteAdapterRepository implements AdapterRepository {
   constructor(private readonly store: WorkbenchDatabase) {}
 
   list(filter: { role?: Role } = {}): AdapterRecord[] {
@@ -54,11 +42,11 @@ export class AdapterRepository {
 
   get(id: number): AdapterRecord {
     const row = this.store.db.prepare('SELECT * FROM adapters WHERE id = ?').get(id) as AdapterDbRow | undefined
-    if (!row) throw new AppError('not_found', `no adapter with id ${id}`)
+    if (!row) throw new NotFoundError('adapter', id)
     return toRecord(row)
   }
 
-  register(input: Omit<AdapterRecord, 'id' | 'createdAt'>): AdapterRecord {
+  register(input: NewAdapter): AdapterRecord {
     const result = this.store.db
       .prepare(
         `INSERT INTO adapters (name, role, stage, base_model_path, gguf_path, peft_dir, training_job_id, run_id, created_at)

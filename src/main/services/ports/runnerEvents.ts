@@ -2,8 +2,9 @@ import { z } from 'zod'
 
 /**
  * The runner's JSON-line event protocol (resources/python/README.md, "Event protocol"). Every stdout line of
- * `python -m malt_runner train` must parse as one of these; anything else is a protocol error. The objects are strict
- * so that a field added or renamed on the Python side fails (here and in test/runner) until this schema follows.
+ * `python -m malt_runner train` must parse as one of these; anything else is a protocol error. The objects are strict,
+ * and both sides are tested against the same samples (resources/python/protocol/event_samples.jsonl): a field added,
+ * renamed or retyped on either side fails until the samples, the runner and this schema agree.
  */
 const time = z.number()
 const int = z.number().int()

@@ -1,8 +1,9 @@
+import type { Role } from '@shared/roles'
+import type { Benchmark } from '@shared/benchmarks'
 import type { PromptTemplateRecord } from '@shared/api/schemas/prompts'
-import { AppError } from '@shared/errors'
-import type { Role } from '../../domain/agents/types'
-import type { Benchmark } from '../../domain/grading/benchmarks'
+import { NotFoundError } from '@shared/errors/NotFoundError'
 import type { PromptTemplate } from '../../domain/prompts/PromptTemplate'
+import type { PromptTemplateRepository } from '../../services/ports/PromptTemplateRepository'
 import type { WorkbenchDatabase } from './WorkbenchDatabase'
 
 interface TemplateDbRow {
@@ -28,7 +29,7 @@ const toRecord = (row: TemplateDbRow): PromptTemplateRecord => ({
 })
 
 /** Template versions are immutable rows: an edit is a new version, so a run's template ids always mean the same text. */
-export class PromptTemplateRepository {
+export class SqlitePromptTemplateRepository implements PromptTemplateRepository {
   constructor(private readonly store: WorkbenchDatabase) {}
 
   private get db() {
@@ -58,7 +59,7 @@ export class PromptTemplateRepository {
 
   get(id: number): PromptTemplateRecord {
     const row = this.db.prepare('SELECT * FROM prompt_templates WHERE id = ?').get(id) as TemplateDbRow | undefined
-    if (!row) throw new AppError('not_found', `no prompt template with id ${id}`)
+    if (!row) throw new NotFoundError('prompt template', id)
     return toRecord(row)
   }
 
@@ -66,7 +67,7 @@ export class PromptTemplateRepository {
     const row = this.db
       .prepare('SELECT * FROM prompt_templates WHERE benchmark = ? AND role = ? ORDER BY version DESC LIMIT 1')
       .get(benchmark, role) as TemplateDbRow | undefined
-    if (!row) throw new AppError('not_found', `no ${benchmark} ${role} prompt template`)
+    if (!row) throw new NotFoundError('prompt template', `${benchmark}/${role}`, { message: `no ${benchmark} ${role} prompt template` })
     return toRecord(row)
   }
 

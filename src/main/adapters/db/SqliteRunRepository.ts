@@ -1,74 +1,10 @@
+import { perRole, type Role } from '@shared/roles'
 import type { RunConfig, RunStatus } from '@shared/api/schemas/runs'
-import { AppError } from '@shared/errors'
-import type { ChatMessage, Role, StopReason } from '../../domain/agents/types'
+import { NotFoundError } from '@shared/errors/NotFoundError'
+import type { ChatMessage, StopReason } from '../../domain/agents/types'
+import type { NewTreeNode, TreeNode, TreeNodeRow } from '../../domain/search/TreeNode'
+import type { RunCounts, RunRecord, RunRepository } from '../../services/ports/RunRepository'
 import type { WorkbenchDatabase } from './WorkbenchDatabase'
-
-export interface RunRecord {
-  id: number
-  name: string
-  datasetId: number
-  split: string
-  config: RunConfig
-  status: RunStatus
-  error: string | null
-  createdAt: string
-  updatedAt: string
-  finishedAt: string | null
-}
-
-export interface RunCounts {
-  questionCount: number
-  nodeCount: number
-  completeQuestions: number
-  correctByRole: Record<Role, { correct: number; total: number }>
-}
-
-export interface NewTreeNode {
-  runId: number
-  questionId: number
-  parentId: number | null
-  role: Role
-  branch: number
-  path: string
-  prompt: ChatMessage[]
-  text: string
-  answer: string | null
-  correct: boolean
-  /** 1/0 for refiner leaves, null otherwise. */
-  reward: number | null
-  seed: number
-  stopReason: StopReason
-  promptTokens: number
-  evaluatedPromptTokens: number
-  completionTokens: number
-  durationMs: number
-}
-
-/** The columns credit assignment, statistics and the explorer need, without texts. */
-export interface TreeNodeRow {
-  id: number
-  questionId: number
-  parentId: number | null
-  role: Role
-  branch: number
-  path: string
-  answer: string | null
-  correct: boolean | null
-  reward: number | null
-  completionTokens: number
-}
-
-export interface TreeNodeFull extends TreeNodeRow {
-  runId: number
-  text: string
-  prompt: ChatMessage[]
-  seed: number
-  stopReason: string
-  promptTokens: number
-  evaluatedPromptTokens: number
-  durationMs: number
-  createdAt: string
-}
 
 interface RunDbRow {
   id: number
@@ -125,7 +61,8 @@ const toNodeRow = (row: NodeDbRow): TreeNodeRow => ({
 
 const nodeRowColumns = 'id, run_id, question_id, parent_id, role, branch, path, answer, correct, reward, completion_tokens'
 
-export class RunRepository {
+/** Runs, their question lists and tree nodes in SQLite (m002). */
+export class SqliteRunRepository implements RunRepository {
   constructor(private readonly store: WorkbenchDatabase) {}
 
   private get db() {
@@ -149,7 +86,7 @@ export class RunRepository {
 
   get(runId: number): RunRecord {
     const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as RunDbRow | undefined
-    if (!row) throw new AppError('not_found', `no run with id ${runId}`)
+    if (!row) throw new NotFoundError('run', runId)
     return toRun(row)
   }
 
@@ -181,11 +118,7 @@ export class RunRepository {
         "SELECT role, sum(correct) AS correct, count(*) AS total FROM tree_nodes WHERE run_id = ? AND (role != 'verifier' OR answer IS NOT NULL) GROUP BY role"
       )
       .all(runId) as { role: Role; correct: number | null; total: number }[]
-    const correctByRole: RunCounts['correctByRole'] = {
-      generator: { correct: 0, total: 0 },
-      verifier: { correct: 0, total: 0 },
-      refiner: { correct: 0, total: 0 }
-    }
+    const correctByRole: RunCounts['correctByRole'] = perRole(() => ({ correct: 0, total: 0 }))
     for (const row of byRole) correctByRole[row.role] = { correct: row.correct ?? 0, total: row.total }
     return {
       questionCount,
@@ -250,8 +183,8 @@ export class RunRepository {
   }
 
   /** Full nodes by id, texts and prompts included (exports read them in batches). */
-  nodesById(ids: readonly number[]): Map<number, TreeNodeFull> {
-    const out = new Map<number, TreeNodeFull>()
+  nodesById(ids: readonly number[]): Map<number, TreeNode> {
+    const out = new Map<number, TreeNode>()
     const statement = this.db.prepare(`SELECT * FROM tree_nodes WHERE id IN (SELECT value FROM json_each(?))`)
     for (let i = 0; i < ids.length; i += 500) {
       const rows = statement.all(JSON.stringify(ids.slice(i, i + 500))) as (NodeDbRow & {
@@ -271,7 +204,7 @@ export class RunRepository {
           text: row.text,
           prompt: JSON.parse(row.prompt_json) as ChatMessage[],
           seed: row.seed,
-          stopReason: row.stop_reason,
+          stopReason: row.stop_reason as StopReason,
           promptTokens: row.prompt_tokens,
           evaluatedPromptTokens: row.evaluated_prompt_tokens,
           durationMs: row.duration_ms,
@@ -282,9 +215,9 @@ export class RunRepository {
     return out
   }
 
-  node(nodeId: number): TreeNodeFull {
+  node(nodeId: number): TreeNode {
     const node = this.nodesById([nodeId]).get(nodeId)
-    if (!node) throw new AppError('not_found', `no tree node with id ${nodeId}`)
+    if (!node) throw new NotFoundError('tree node', nodeId)
     return node
   }
 

@@ -1,71 +1,14 @@
+import type { Role } from '@shared/roles'
 import type { TrainingJobStatus, TrainingPlanStatus, TrainingStage } from '@shared/api/schemas/training'
-import { AppError } from '@shared/errors'
-import type { Role } from '../../domain/agents/types'
-import type { WorkbenchDatabase } from './WorkbenchDatabase'
-
-export interface TrainingJobRecord {
-  id: number
-  planId: number | null
-  planOrder: number
-  runId: number | null
-  role: Role
-  stage: TrainingStage
-  name: string
-  options: unknown
-  config: Record<string, unknown>
-  baseModelPath: string
-  trainFile: string | null
-  trainExamples: number | null
-  dependsOnJobId: number | null
-  status: TrainingJobStatus
-  error: string | null
-  logPath: string | null
-  outputDir: string | null
-  step: number | null
-  totalSteps: number | null
-  result: Record<string, unknown> | null
-  owner: string | null
-  heartbeatAt: string | null
-  queuedAt: string | null
-  createdAt: string
-  startedAt: string | null
-  finishedAt: string | null
-}
-
-export interface TrainingPlanRecord {
-  id: number
-  runId: number | null
-  preset: string
-  continueOnFailure: boolean
-  options: unknown
-  status: TrainingPlanStatus
-  createdAt: string
-  finishedAt: string | null
-}
-
-export type NewTrainingJob = Pick<
+import { NotFoundError } from '@shared/errors/NotFoundError'
+import type {
+  NewTrainingJob,
+  TrainingJobPatch,
   TrainingJobRecord,
-  'planId' | 'planOrder' | 'runId' | 'role' | 'stage' | 'name' | 'options' | 'config' | 'baseModelPath' | 'dependsOnJobId' | 'status' | 'owner'
->
-
-/** Columns a service may change on a job (undefined: left as it is). */
-export interface TrainingJobPatch {
-  status?: TrainingJobStatus
-  error?: string | null
-  config?: Record<string, unknown>
-  trainFile?: string | null
-  trainExamples?: number | null
-  logPath?: string | null
-  outputDir?: string | null
-  step?: number | null
-  totalSteps?: number | null
-  result?: Record<string, unknown> | null
-  owner?: string | null
-  heartbeatAt?: string | null
-  queuedAt?: string | null
-  startedAt?: string | null
-  finishedAt?: string | null
-}
+  TrainingPlanRecord,
+  TrainingRepository
+} from '../../services/ports/TrainingRepository'
+import type { WorkbenchDatabase } from './WorkbenchDatabase'
 
 interface JobRow {
   id: number
@@ -165,8 +108,8 @@ const toPlan = (row: PlanRow): TrainingPlanRecord => ({
   finishedAt: row.finished_at
 })
 
-/** Training plans, jobs and their metrics by step (m003). */
-export class TrainingRepository {
+/** Training plans, jobs and their metrics by step (m003), in SQLite. */
+export class SqliteTrainingRepository implements TrainingRepository {
   constructor(private readonly store: WorkbenchDatabase) {}
 
   // ---- plans ------------------------------------------------------------------------------------------------------
@@ -180,7 +123,7 @@ export class TrainingRepository {
 
   getPlan(id: number): TrainingPlanRecord {
     const row = this.store.db.prepare('SELECT * FROM training_plans WHERE id = ?').get(id) as PlanRow | undefined
-    if (!row) throw new AppError('not_found', `no training plan with id ${id}`)
+    if (!row) throw new NotFoundError('training plan', id)
     return toPlan(row)
   }
 
@@ -221,7 +164,7 @@ export class TrainingRepository {
 
   getJob(id: number): TrainingJobRecord {
     const row = this.store.db.prepare('SELECT * FROM training_jobs WHERE id = ?').get(id) as JobRow | undefined
-    if (!row) throw new AppError('not_found', `no training job with id ${id}`)
+    if (!row) throw new NotFoundError('training job', id)
     return toJob(row)
   }
 

@@ -1,4 +1,5 @@
 import type { PlaygroundSession } from '@shared/api/schemas/playground'
+import type { PlaygroundRepository } from '../../services/ports/PlaygroundRepository'
 import type { WorkbenchDatabase } from './WorkbenchDatabase'
 
 interface SessionDbRow {
@@ -15,8 +16,8 @@ interface SessionDbRow {
   created_at: string
 }
 
-/** The playground's history of prompt variants and what they produced. */
-export class PlaygroundRepository {
+/** The playground's history in SQLite (m005). */
+export class SqlitePlaygroundRepository implements PlaygroundRepository {
   constructor(private readonly store: WorkbenchDatabase) {}
 
   save(session: Omit<PlaygroundSession, 'id' | 'createdAt'>): number {

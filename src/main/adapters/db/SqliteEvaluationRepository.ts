@@ -1,86 +1,18 @@
+import type { Role } from '@shared/roles'
 import type { EvaluationConfig } from '@shared/api/schemas/evaluations'
-import { AppError } from '@shared/errors'
-import type { ChatMessage, Role, StopReason } from '../../domain/agents/types'
+import { NotFoundError } from '@shared/errors/NotFoundError'
+import type { ChatMessage } from '../../domain/agents/types'
+import type {
+  EvalItemVerdict,
+  EvalOutputRow,
+  EvalStage,
+  EvalUnitRow,
+  EvaluationRecord,
+  EvaluationRepository,
+  NewEvalOutput,
+  StoredEvaluationStatus
+} from '../../services/ports/EvaluationRepository'
 import type { WorkbenchDatabase } from './WorkbenchDatabase'
-
-/** What is stored of an evaluation's status; `interrupted` is derived when reading, never stored. */
-export type StoredEvaluationStatus = 'created' | 'running' | 'paused' | 'completed' | 'cancelled' | 'failed'
-
-export interface EvaluationRecord {
-  id: number
-  name: string
-  datasetId: number
-  split: string
-  config: EvaluationConfig
-  status: StoredEvaluationStatus
-  error: string | null
-  /** The aggregated summary stored at completion, as JSON text; null before. */
-  resultsJson: string | null
-  createdAt: string
-  updatedAt: string
-  finishedAt: string | null
-}
-
-export type EvalStage = Role | 'debate'
-
-export interface NewEvalOutput {
-  evaluationId: number
-  questionId: number
-  seed: number
-  key: string
-  pass: number
-  stage: EvalStage
-  role: Role
-  /** `base` or `#<id>`. */
-  adapter: string
-  prompt: ChatMessage[]
-  text: string
-  answer: string | null
-  correct: boolean
-  samplingSeed: number
-  stopReason: StopReason
-  promptTokens: number
-  evaluatedPromptTokens: number
-  completionTokens: number
-  durationMs: number
-}
-
-/** A stored unit without its text: what aggregation reads. */
-export interface EvalUnitRow {
-  id: number
-  seed: number
-  questionId: number
-  key: string
-  answer: string | null
-  correct: boolean
-  completionTokens: number
-}
-
-export interface EvalOutputRow extends EvalUnitRow {
-  pass: number
-  stage: EvalStage
-  role: Role
-  adapter: string
-  text: string
-  samplingSeed: number
-  stopReason: string
-  promptTokens: number
-  evaluatedPromptTokens: number
-  durationMs: number
-  createdAt: string
-  /** Only when asked for. */
-  prompt?: ChatMessage[]
-}
-
-/** One configuration's verdict on one item, materialized at completion. */
-export interface EvalItemVerdict {
-  configuration: string
-  seed: number
-  questionId: number
-  answer: string | null
-  correct: boolean
-  detail: Record<string, unknown>
-}
 
 interface EvaluationDbRow {
   id: number
@@ -160,8 +92,8 @@ const toOutput = (row: OutputDbRow): EvalOutputRow => ({
 /** SQLite binds at most 32766 variables; item filters go in chunks well below that. */
 const chunkSize = 400
 
-/** Evaluations, their stored work units (`eval_outputs`) and per-item verdicts (`eval_items`). */
-export class EvaluationRepository {
+/** Evaluations, their stored work units (`eval_outputs`) and per-item verdicts (`eval_items`), in SQLite. */
+export class SqliteEvaluationRepository implements EvaluationRepository {
   constructor(private readonly store: WorkbenchDatabase) {}
 
   private get db() {
@@ -178,7 +110,7 @@ export class EvaluationRepository {
 
   get(evaluationId: number): EvaluationRecord {
     const row = this.db.prepare('SELECT * FROM evaluations WHERE id = ?').get(evaluationId) as EvaluationDbRow | undefined
-    if (!row) throw new AppError('not_found', `no evaluation with id ${evaluationId}`)
+    if (!row) throw new NotFoundError('evaluation', evaluationId)
     return toRecord(row)
   }
 
