@@ -124,6 +124,10 @@ def test_held_out_loss_and_early_stopping(tmp_path_factory, tiny_gguf):
         assert torch.equal(value, live[key.replace(".weight", ".default.weight")].detach()), key
     plan = by_type(events, "plan")[0]
     assert plan["eval_steps"] == 1 and plan["num_epochs"] == 1.0
+    from test_event_samples import check_event
+
+    for event in events:  # a held-out run's events have the shapes the app's schema is tested against
+        check_event(event)
 
 
 def test_dpo_held_out_slice(tmp_path_factory, tiny_gguf):
