@@ -61,7 +61,7 @@ describe('malt train (real runner)', () => {
     for (const path of paths) expect(existsSync(path)).toBe(true)
   })
 
-  it('trains under accelerate launch with one CPU process, and the job records how it ran', async () => {
+  it('trains under accelerate launch with one CPU process; the launcher flags need --launcher accelerate', async () => {
     const result = await run([
       'train', '--db', db, '--run', String(runId), '--role', 'refiner', '--stage', 'sft', '--max-steps', '2', ...quick,
       '--launcher', 'accelerate', '--num-processes', '1', '--eval-fraction', '0.25'
