@@ -3,6 +3,7 @@
  *
  *   npm run bench -- tree [--model PATH] [--questions 2] [--branching 3] [--max-tokens 64] [--threads 1]
  *                         [--sequences 9] [--context 1024] [--seed 0] [--skip-naive]
+ *                         [--engine endpoint:NAME [--db FILE] [--endpoint-sequences N]]
  *
  * - tree:    the workbench's own path: Workbench → TreeSearchService → expandQuestionTree → LlamaAgentRuntime, every
  *            node stored in SQLite as it completes, all questions expanded at once (one shared base-model context
@@ -12,6 +13,10 @@
  * - ceiling: bare node-llama-cpp: as many sequences as the tree's context, each holding a prompt of the tree's mean
  *            prompt length (prefilled before the clock starts), decoding in lockstep (one full batch per step)
  *            until together they have generated as many tokens as the tree did.
+ *
+ * - endpoint (with `--engine endpoint:NAME`): the same tree (questions, seed, n, sampling) through the registered
+ *            OpenAI-compatible server (bench/_endpointTree.ts), and both engines set against llama.cpp's
+ *            llama-batched-bench on `--model` at each engine's number of sequences (decode phase, `S_TG t/s`).
  *
  * tokens/s = generated tokens / wall time; tree and naive include their prompt evaluation, the ceiling does not.
  * `unique_prefix_tokens` is the size of the token trie of every distinct prompt in the tree: the fewest prompt
@@ -23,6 +28,9 @@ import { join } from 'node:path'
 import { LlamaCompletion, type LlamaContextSequence, type Token } from 'node-llama-cpp'
 import { LlamaAgentRuntime } from '../src/main/adapters/llm/LlamaAgentRuntime'
 import { decodeSequences } from './_decodeSequences'
+import { endpointTree, type EndpointTreeResult } from './_endpointTree'
+import { llamaBinary } from './_llamaBinary'
+import { runLlamaBatchedBench } from './_llamaBatchedBench'
 import { LlamaEngine } from '../src/main/adapters/llm/LlamaEngine'
 import type { LoadedModel } from '../src/main/adapters/llm/LoadedModel'
 import { SqliteRunRepository } from '../src/main/adapters/db/SqliteRunRepository'
@@ -55,6 +63,8 @@ export default async function tree(args: string[]): Promise<void> {
   const contextSize = Number(option('context', '1024'))
   const seed = Number(option('seed', '0'))
   const skipNaive = args.includes('--skip-naive')
+  const endpointEngine = args.includes('--engine') ? option('engine', '') : null
+  const endpointSequences = args.includes('--endpoint-sequences') ? Number(option('endpoint-sequences', '')) : null
 
   console.log(`tree benchmark: ${modelPath}`)
   console.log(
@@ -174,7 +184,49 @@ export default async function tree(args: string[]): Promise<void> {
       )
     }
 
+    // ---- (d) the same tree on an inference endpoint, each engine against llama-batched-bench ----
+    let endpoint: EndpointTreeResult | null = null
+    let embeddedBatchedBench: number | null = null
+    if (endpointEngine) {
+      endpoint = await endpointTree({
+        engine: endpointEngine,
+        databasePath: args.includes('--db') ? option('db', '') : null,
+        scratch,
+        dataFile,
+        branching,
+        seed,
+        maxTokens,
+        temperature,
+        questionConcurrency: questionCount,
+        sequences: endpointSequences,
+        modelPath,
+        threads
+      })
+      const [row] = await runLlamaBatchedBench({
+        binary: llamaBinary('llama-batched-bench'),
+        modelPath,
+        promptTokens: meanPromptLength,
+        generatedTokens: Math.ceil(treeResult.generatedTokens / parallelism),
+        sequences: [parallelism],
+        gpuLayers: 0,
+        flashAttention: false,
+        threads
+      })
+      embeddedBatchedBench = row!.generationTokensPerSecond
+      console.log(
+        `endpoint: ${endpoint.generatedTokens} tokens in ${(endpoint.ms / 1000).toFixed(1)} s = ${endpoint.tokensPerSecond.toFixed(1)} tok/s ` +
+          `(${endpoint.nodes} nodes on ${endpoint.name}, ${endpoint.baseUrl}, mean prompt ${endpoint.meanPromptTokens} tokens)`
+      )
+      console.log(`          prompt tokens: ${endpoint.evaluatedPromptTokens} evaluated by the server (its usage less cached tokens) of ${endpoint.promptTokens}`)
+      console.log(`llama-batched-bench: ${embeddedBatchedBench.toFixed(1)} tok/s at ${parallelism} sequences (the embedded tree's), ${endpoint.batchedBenchTokensPerSecond.toFixed(1)} tok/s at ${endpoint.sequences} (${endpoint.sequencesFrom})`)
+    }
+
     console.log('')
+    if (endpoint && embeddedBatchedBench !== null) {
+      console.log(`embedded tree / llama-batched-bench:   ${(treeResult.tokensPerSecond / embeddedBatchedBench).toFixed(2)}  (${parallelism} sequences)`)
+      console.log(`endpoint tree / llama-batched-bench:   ${(endpoint.tokensPerSecond / endpoint.batchedBenchTokensPerSecond).toFixed(2)}  (${endpoint.sequences} sequences)`)
+      console.log(`endpoint tree / embedded tree:         ${(endpoint.tokensPerSecond / treeResult.tokensPerSecond).toFixed(2)}`)
+    }
     console.log(`tree / ceiling:                        ${(treeResult.tokensPerSecond / ceiling.tokensPerSecond).toFixed(2)}  (target ≥ 0.8)`)
     if (naive) console.log(`tree / naive:                          ${(treeResult.tokensPerSecond / naive.tokensPerSecond).toFixed(2)}`)
     console.log(`prompt tokens evaluated / unique:      ${(evaluatedPromptTokens / uniquePrefixTokens).toFixed(2)}  (target ≤ 1.1)`)
@@ -184,7 +236,16 @@ export default async function tree(args: string[]): Promise<void> {
         naive_tps: naive ? round(naive.tokensPerSecond) : null,
         ceiling_tps: round(ceiling.tokensPerSecond),
         prompt_tokens_evaluated: evaluatedPromptTokens,
-        unique_prefix_tokens: uniquePrefixTokens
+        unique_prefix_tokens: uniquePrefixTokens,
+        ...(endpoint
+          ? {
+              embedded_batched_bench_tps: round(embeddedBatchedBench!),
+              endpoint_tps: round(endpoint.tokensPerSecond),
+              endpoint_sequences: endpoint.sequences,
+              endpoint_prompt_tokens_evaluated: endpoint.evaluatedPromptTokens,
+              endpoint_batched_bench_tps: round(endpoint.batchedBenchTokensPerSecond)
+            }
+          : {})
       })
     )
   } finally {

@@ -3,7 +3,8 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium, openPage, screenshotPath, startServe } from '../support/browser'
 import type { ServeProcess } from '../support/browser'
-import { tinyModelPath } from '../support/models'
+import { startLlamaServer } from '../support/llamaServer'
+import { tinyLoraPath, tinyModelPath } from '../support/models'
 import { makeTempDir } from '../support/paths'
 
 describe('Setup page in Chromium over serve mode', () => {
@@ -47,5 +48,47 @@ describe('Setup page in Chromium over serve mode', () => {
 
     await page.screenshot({ path: screenshotPath('setup-model'), fullPage: true })
     expect(errors).toEqual([])
+  })
+
+  it('adds an inference endpoint, checks it against a real llama-server, refuses a bad one in words, and removes it', async () => {
+    const llama = await startLlamaServer({ model: tinyModelPath(), loras: [tinyLoraPath('a'), tinyLoraPath('b')], parallel: 1 })
+    try {
+      const { page, errors } = await openPage(browser, `${serve.url}#/setup`, { viewport: { width: 1400, height: 1200 } })
+      const section = page.getByTestId('endpoints')
+      await section.getByTestId('endpoint-name').fill('tiny-server')
+      await section.getByTestId('endpoint-url').fill(llama.baseUrl)
+      await section.getByTestId('endpoint-model').fill('tiny')
+      await section.getByTestId('endpoint-lora-style').selectOption('llama-server')
+      await section.getByTestId('endpoint-adapter-verifier').fill('1')
+      await section.getByTestId('endpoint-add').click()
+      const row = section.getByTestId('endpoint-row-tiny-server')
+      await expect.poll(() => row.innerText(), { timeout: 30_000 }).toContain('endpoint:tiny-server')
+      expect(await row.innerText()).toMatch(/verifier:\s*1/)
+
+      await section.getByTestId('endpoint-check-tiny-server').click()
+      const result = section.getByTestId('endpoint-check-result-tiny-server')
+      await expect.poll(() => result.innerText(), { timeout: 60_000 }).toMatch(/tiny-server:\s*(not )?ready/i)
+      const checked = await result.innerText()
+      expect(checked).toMatch(/tiny-server:\s*ready/i)
+      expect(checked).toContain('tiny-lora-b.gguf')
+      expect(checked).toMatch(/prompt \+ \d+ generated tokens/)
+      await page.screenshot({ path: screenshotPath('setup-endpoint'), fullPage: true })
+
+      // A llama-server adapter must be an id: the form says which field is wrong and why.
+      await section.getByTestId('endpoint-name').fill('bad')
+      await section.getByTestId('endpoint-url').fill(llama.baseUrl)
+      await section.getByTestId('endpoint-model').fill('tiny')
+      await section.getByTestId('endpoint-lora-style').selectOption('llama-server')
+      await section.getByTestId('endpoint-adapter-refiner').fill('malt-r')
+      await section.getByTestId('endpoint-add').click()
+      await expect.poll(() => section.getByRole('alert').innerText()).toContain("roleAdapters.refiner")
+      expect(await section.getByRole('alert').innerText()).toContain("'malt-r' is not such a number")
+
+      await row.getByRole('button', { name: 'Remove' }).click()
+      await expect.poll(() => section.getByTestId('endpoint-row-tiny-server').count()).toBe(0)
+      expect(errors).toEqual([])
+    } finally {
+      await llama.stop()
+    }
   })
 })

@@ -1,5 +1,6 @@
 import type { AppInfo } from '@shared/api/schemas/app'
 import type { DatasetService } from '../services/DatasetService'
+import type { EndpointService } from '../services/EndpointService'
 import type { EvaluationService } from '../services/EvaluationService'
 import type { JobManager } from '../services/JobManager'
 import type { ModelService } from '../services/ModelService'
@@ -12,6 +13,7 @@ import type { TreeSearchService } from '../services/TreeSearchService'
 export interface WorkbenchServices {
   info(): AppInfo
   readonly datasets: DatasetService
+  readonly endpoints: EndpointService
   readonly evaluations: EvaluationService
   readonly jobs: JobManager
   readonly prompts: PromptService

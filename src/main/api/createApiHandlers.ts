@@ -37,6 +37,13 @@ export function createApiHandlers(workbench: WorkbenchServices): WorkbenchHandle
       exportItems: (input) => workbench.evaluations.exportItems(input.evaluationId, input),
       verifierComparison: (input) => workbench.evaluations.verifierComparison(input.evaluationId, input)
     },
+    endpoints: {
+      list: () => workbench.endpoints.list(),
+      add: (input) => workbench.endpoints.add(input),
+      check: (input) => workbench.endpoints.check(input.name),
+      use: (input) => workbench.endpoints.use(input.name),
+      remove: (input) => ({ removed: workbench.endpoints.remove(input.name) })
+    },
     jobs: {
       list: () => workbench.jobs.list(),
       cancel: (input) => ({ cancelled: workbench.jobs.cancel(input.jobId) })

@@ -7,6 +7,7 @@ import { workbenchApiSpec } from '@shared/api/workbenchApi'
 import type { ClientOf } from '@shared/api/procedure'
 import { SqliteAdapterRepository } from '../adapters/db/SqliteAdapterRepository'
 import { SqliteDatasetRepository } from '../adapters/db/SqliteDatasetRepository'
+import { SqliteEndpointRepository } from '../adapters/db/SqliteEndpointRepository'
 import { SqliteEvaluationRepository } from '../adapters/db/SqliteEvaluationRepository'
 import { SqliteModelRepository } from '../adapters/db/SqliteModelRepository'
 import { SqlitePlaygroundRepository } from '../adapters/db/SqlitePlaygroundRepository'
@@ -18,12 +19,16 @@ import { WorkbenchDatabase } from '../adapters/db/WorkbenchDatabase'
 import { FsDataFolder } from '../adapters/fs/FsDataFolder'
 import { FsFileReader } from '../adapters/fs/FsFileReader'
 import { FsTrainingWorkspace } from '../adapters/fs/FsTrainingWorkspace'
+import { checkEndpoint } from '../adapters/endpoint/checkEndpoint'
+import { EndpointAgentHost } from '../adapters/endpoint/EndpointAgentHost'
+import { OpenAiEndpointClient } from '../adapters/endpoint/OpenAiEndpointClient'
 import { PythonRunner } from '../adapters/python/PythonRunner'
 import { createApiHandlers } from '../api/createApiHandlers'
 import { dispatchCall } from '../api/dispatchCall'
 import { withErrorTranslation } from '../api/withErrorTranslation'
 import type { WorkbenchServices } from '../api/WorkbenchServices'
 import { DatasetService } from '../services/DatasetService'
+import { EndpointService } from '../services/EndpointService'
 import { EvaluationService } from '../services/EvaluationService'
 import { EventBus } from '../services/EventBus'
 import { JobManager } from '../services/JobManager'
@@ -35,8 +40,9 @@ import type { TrainingRunner } from '../services/ports/TrainingRunner'
 import { PromptService } from '../services/PromptService'
 import { TrainingService } from '../services/TrainingService'
 import type { TrainingServiceOptions } from '../services/TrainingService'
-import { TreeSearchService } from '../services/TreeSearchService'
+import { defaultModelSettingKey, TreeSearchService } from '../services/TreeSearchService'
 import { createLlamaBackend } from './createLlamaBackend'
+import { RoutingAgentHost } from './RoutingAgentHost'
 import { resolveAppRoot, resolveDataFolder } from './resolvePaths'
 import { workbenchVersion } from './version'
 
@@ -49,7 +55,10 @@ export interface WorkbenchOptions {
   transport: AppInfo['transport']
   /** better-sqlite3 addon for a non-Node runtime (the desktop app's Electron build). */
   nativeBinding?: string
-  /** Where role agents come from. Defaults to node-llama-cpp on this machine, loaded on first use. */
+  /**
+   * Where role agents come from for GGUF models. Defaults to node-llama-cpp on this machine, loaded on first use.
+   * Models named `endpoint:NAME` always go to the registered OpenAI-compatible server.
+   */
   agentHost?: AgentHost
   /** Where model facts and downloads come from. Defaults to node-llama-cpp's. */
   modelInspector?: ModelInspector
@@ -78,6 +87,7 @@ export class Workbench implements WorkbenchServices {
   readonly prompts: PromptService
   readonly runs: TreeSearchService
   readonly evaluations: EvaluationService
+  readonly endpoints: EndpointService
   readonly models: ModelService
   readonly playground: PlaygroundService
   readonly training: TrainingService
@@ -112,7 +122,18 @@ export class Workbench implements WorkbenchServices {
         ...(settings.maxThreads ? { maxThreads: settings.maxThreads } : {})
       }
     })
-    this.agentHost = options.agentHost ?? llama.agentHost
+    this.endpoints = new EndpointService(
+      new SqliteEndpointRepository(store),
+      {
+        get: () => settings.get<string>(defaultModelSettingKey),
+        set: (reference) => settings.set(defaultModelSettingKey, reference),
+        clear: () => settings.delete(defaultModelSettingKey)
+      },
+      // A check answers within seconds even when the server is down: one retry, 30 s per attempt.
+      (spec, signal) => checkEndpoint(new OpenAiEndpointClient({ spec, limits: { maxRetries: 1, timeoutSeconds: Math.min(30, spec.timeoutSeconds) } }), signal),
+      this.events
+    )
+    this.agentHost = new RoutingAgentHost(options.agentHost ?? llama.agentHost, new EndpointAgentHost({ lookup: (name) => this.endpoints.lookup(name) }))
     this.models = new ModelService(
       new SqliteModelRepository(store),
       settings,

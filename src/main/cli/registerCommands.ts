@@ -7,6 +7,7 @@ import { registerExportCommand } from './commands/exportCommand'
 import { registerGenerateCommand } from './commands/generateCommand'
 import { registerGradeCommand } from './commands/gradeCommand'
 import { registerImportCommand } from './commands/importCommand'
+import { registerModelsCommand } from './commands/modelsCommand'
 import { registerRunsCommand } from './commands/runsCommand'
 import { registerServeCommand } from './commands/serveCommand'
 import { registerSymbolicCommand } from './commands/symbolicCommand'
@@ -30,4 +31,5 @@ export function registerCommands(program: Command, io: CliIo): void {
   registerTrainCommand(program, io)
   registerAdaptersCommand(program, io)
   registerTrainingEnvCommand(program, io)
+  registerModelsCommand(program, io)
 }

@@ -1,9 +1,11 @@
 import type { ConfigurationPreset, CreateEvaluationInput, EvaluationConfig, EvaluationDetail, EvaluationResults, EvaluationView } from '@shared/api/schemas/evaluations'
 import { createEvaluationInputSchema } from '@shared/api/schemas/evaluations'
+import { endpointNameOf } from '@shared/api/schemas/endpoints'
 import { AppError } from '@shared/errors'
 import type { EvaluationSummary } from '../domain/eval/aggregateEvaluation'
 import { adapterIdsOf } from '../domain/eval/adapterIdsOf'
 import { adapterSetsNeeded } from '../domain/eval/adapterSetsNeeded'
+import { conflictingRoleAdapters } from '../domain/eval/conflictingRoleAdapters'
 import type { VerifierComparison, VerifierComparisonOptions } from '../domain/eval/compareVerifiers'
 import { evalConfigurations, type BuiltInConfigurationId } from '../domain/eval/evalConfigurations'
 import { parseConfigurationIds } from '../domain/eval/parseConfigurationIds'
@@ -149,6 +151,16 @@ export class EvaluationService {
     // Binds the adapter sets (an unbound set a configuration runs is an error naming it) and checks every adapter.
     const plan = planStoredEvaluation(config)
     for (const id of adapterIdsOf(plan.configurations)) this.adapters.get(id)
+    if (endpointNameOf(modelPath) !== null) {
+      const conflict = conflictingRoleAdapters(plan.configurations)[0]
+      if (conflict) {
+        throw new AppError(
+          'invalid_input',
+          `${modelPath} serves one ${conflict.role} adapter, but these configurations give the ${conflict.role} adapters ${conflict.adapterIds.join(' and ')}; evaluate them in separate evaluations, each on an endpoint whose --role-adapter ${conflict.role}=… serves that adapter`,
+          { field: 'configurations' }
+        )
+      }
+    }
 
     const ids = configurations.map((configuration) => configuration.id)
     const name = input.name ?? `${dataset.name}/${input.split}: ${ids.length > 4 ? `${ids.slice(0, 4).join(', ')} +${ids.length - 4}` : ids.join(', ')} (${seeds.length} × ${subsetSize})`

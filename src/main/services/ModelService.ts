@@ -1,6 +1,7 @@
 import { basename, isAbsolute, resolve } from 'node:path'
 import type { BackendInfoView, EngineSettings, ModelRecord } from '@shared/api/schemas/models'
 import { engineSettingsSchema } from '@shared/api/schemas/models'
+import { endpointNameOf } from '@shared/api/schemas/endpoints'
 import { AppError } from '@shared/errors'
 import type { EventBus } from './EventBus'
 import type { JobManager } from './JobManager'
@@ -101,7 +102,8 @@ export class ModelService {
       path: row.path,
       name: row.name,
       addedAt: row.addedAt,
-      exists: this.files.kind(row.path) !== null,
+      // An endpoint (`endpoint:NAME`) set as the default is not a file; it exists while it is registered.
+      exists: endpointNameOf(row.path) !== null || this.files.kind(row.path) !== null,
       isDefault: row.path === defaultPath,
       facts: row.facts
     }

@@ -11,6 +11,7 @@ import type {
   TrainingStage
 } from '@shared/api/schemas/training'
 import { enqueuePresetInputSchema, enqueueTrainingInputSchema } from '@shared/api/schemas/training'
+import { endpointNameOf } from '@shared/api/schemas/endpoints'
 import { AppError, serializeError } from '@shared/errors'
 import type { Role } from '@shared/roles'
 import { buildRunnerConfig } from '../domain/training/buildRunnerConfig'
@@ -279,7 +280,9 @@ export class TrainingService {
         'invalid_input',
         options.baseModelPath
           ? `the base model ${base} is not a GGUF file on this machine`
-          : `run ${runId}'s model ${base} is not a GGUF file on this machine: give the base model to train on (options.baseModelPath)`,
+          : endpointNameOf(base) !== null
+            ? `run ${runId} was generated on ${base}; the runner trains here on the same weights as a GGUF file: give it (--base-model FILE, options.baseModelPath)`
+            : `run ${runId}'s model ${base} is not a GGUF file on this machine: give the base model to train on (options.baseModelPath)`,
         { field: 'options.baseModelPath' }
       )
     }

@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events'
 import { CancelledError } from '@shared/errors/CancelledError'
 import { FailFastGroup } from '../domain/concurrency/FailFastGroup'
 import type { JobContext } from './JobManager'
+import { AgentsUnavailableError } from './ports/AgentsUnavailableError'
 
 /** How a resumable subject (a generation run, an evaluation) is stored as it goes and when it ends. */
 export type ResumableStatus = 'running' | 'paused' | 'cancelled' | 'failed' | 'completed'
@@ -48,7 +49,7 @@ export interface ResumableJobSpec<Item> {
  * The job that resumes a stored subject: marks it running, works on its pending items with a pool of workers, reports
  * progress (done, rate, tokens per second, the subject's own figures), and ends it as completed or paused when the
  * work ran out, paused or cancelled when stopped, or failed at the first failure, which stops the other items (they
- * keep what they stored). The tree search and the evaluation both run this way.
+ * keep what they stored); paused, with the error, when that failure is an engine out of reach (AgentsUnavailableError). The tree search and the evaluation both run this way.
  */
 export async function runResumableJob<Item>(spec: ResumableJobSpec<Item>): Promise<void> {
   const { job } = spec
@@ -102,7 +103,8 @@ export async function runResumableJob<Item>(spec: ResumableJobSpec<Item>): Promi
   } catch (error) {
     if (!job.signal.aborted) {
       const translated = spec.translateError(error)
-      spec.setStatus('failed', translated instanceof Error ? translated.message : String(translated))
+      // An engine that is down for now (a dead inference server) pauses the subject: resume continues where it stopped.
+      spec.setStatus(translated instanceof AgentsUnavailableError ? 'paused' : 'failed', translated instanceof Error ? translated.message : String(translated))
       throw translated
     }
   }

@@ -3,6 +3,7 @@ import { listMethodIds } from './procedure'
 import type { WorkbenchEvents } from './events'
 import { appApi } from './schemas/app'
 import { datasetsApi } from './schemas/datasets'
+import { endpointsApi } from './schemas/endpoints'
 import { evaluationsApi } from './schemas/evaluations'
 import { jobsApi } from './schemas/jobs'
 import { modelsApi } from './schemas/models'
@@ -19,6 +20,7 @@ import { trainingApi } from './schemas/training'
 export const workbenchApiSpec = {
   app: appApi,
   datasets: datasetsApi,
+  endpoints: endpointsApi,
   evaluations: evaluationsApi,
   jobs: jobsApi,
   models: modelsApi,

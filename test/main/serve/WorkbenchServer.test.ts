@@ -33,6 +33,12 @@ const samples: Record<WorkbenchMethodId, unknown> = {
   'datasets.dataFolder': undefined,
   // Dataset 3 (CommonsenseQA), imported just before this call, is used by no run or evaluation.
   'datasets.remove': { datasetId: 3 },
+  // An endpoint where nothing listens: the check answers with the refused connection as its problem.
+  'endpoints.list': undefined,
+  'endpoints.add': { name: 'nowhere', baseUrl: 'http://127.0.0.1:65535/v1', servedModel: 'tiny', loraStyle: 'llama-server', roleAdapters: { verifier: '0' } },
+  'endpoints.check': { name: 'nowhere' },
+  'endpoints.use': { name: 'nowhere' },
+  'endpoints.remove': { name: 'nowhere' },
   'jobs.list': undefined,
   'jobs.cancel': { jobId: 'none-1' },
   'prompts.list': { benchmark: 'gsm8k' },

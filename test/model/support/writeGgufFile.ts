@@ -18,7 +18,13 @@ const typeFloat32 = 6
 const typeString = 8
 const ggmlTypeF32 = 0
 
-export function writeGgufFile(path: string, metadata: Record<string, GgufMetadataValue>, tensors: GgufTensorSpec[]): void {
+/** `value(i)` fills each tensor's i-th float; the default is a small repeating pattern. */
+export function writeGgufFile(
+  path: string,
+  metadata: Record<string, GgufMetadataValue>,
+  tensors: GgufTensorSpec[],
+  value: (index: number) => number = (index) => ((index % 7) - 3) * 0.01
+): void {
   const parts: Buffer[] = []
   const u32 = (value: number) => {
     const buffer = Buffer.alloc(4)
@@ -66,7 +72,7 @@ export function writeGgufFile(path: string, metadata: Record<string, GgufMetadat
     u64(offset)
     const bytes = tensor.dims.reduce((product, dim) => product * dim, 1) * 4
     const values = Buffer.alloc(bytes)
-    for (let i = 0; i < bytes / 4; i++) values.writeFloatLE(((i % 7) - 3) * 0.01, i * 4)
+    for (let i = 0; i < bytes / 4; i++) values.writeFloatLE(value(i), i * 4)
     const padded = Math.ceil(bytes / alignment) * alignment
     data.push(values, Buffer.alloc(padded - bytes))
     offset += padded

@@ -4,6 +4,7 @@ import type { Command } from 'commander'
 import { Option } from 'commander'
 import type { CreateEvaluationInput, EvaluationDetail, EvaluationResults } from '@shared/api/schemas/evaluations'
 import { createEvaluationInputSchema, evaluationsApi, tableFormatSchema } from '@shared/api/schemas/evaluations'
+import { endpointNameOf } from '@shared/api/schemas/endpoints'
 import { AppError } from '@shared/errors'
 import { InvalidInputError } from '@shared/errors/InvalidInputError'
 import { perRole, type Role, roles } from '@shared/roles'
@@ -17,7 +18,12 @@ import { SchemaFlags } from '../SchemaFlags'
 
 /** The flags that fill `evaluations.create`; its schema holds their defaults and ranges. */
 const evaluationFlags = new SchemaFlags(createEvaluationInputSchema, {
-  '--model <file>': { field: 'modelPath', description: 'base GGUF model', defaultHelp: 'the one chosen in Setup', parse: (text) => resolve(text) },
+  '--model <file|endpoint:NAME>': {
+    field: 'modelPath',
+    description: 'base GGUF model, or a registered inference endpoint (malt models add-endpoint)',
+    defaultHelp: 'the one chosen in Setup',
+    parse: (text) => (endpointNameOf(text) === null ? resolve(text) : text)
+  },
   '--configs <list>': {
     field: 'configurations',
     description: 'comma list of configurations: sa,sa_mv,ma,ma_mv,star_sa,star_sa_mv,star_ma,star_ma_mv,malt_nomv,malt,debate,untrained_g,untrained_v,untrained_r,g_only,g_v,g_r',

@@ -10,7 +10,11 @@ import { SchemaFlags } from '../SchemaFlags'
 
 /** The flags that fill `runs.create`; its schema holds their defaults and ranges. */
 const runFlags = new SchemaFlags(createRunInputSchema, {
-  '--model <file>': { field: 'modelPath', description: 'base GGUF model the three agents share', defaultHelp: 'the one chosen in Setup' },
+  '--model <file|endpoint:NAME>': {
+    field: 'modelPath',
+    description: 'base GGUF model the three agents share, or a registered inference endpoint (malt models add-endpoint)',
+    defaultHelp: 'the one chosen in Setup'
+  },
   '--split <split>': { field: 'split', description: 'split of the dataset' },
   '--limit <n>': { field: 'limit', description: 'number of questions (a seeded random subset)', defaultHelp: 'all' },
   '--branching <n>': { field: 'branching', description: 'branching factor n (n + n² + n³ nodes per question)' },

@@ -30,7 +30,7 @@ export function MaxTokensField(props: TextFieldProps & { testId: string }): JSX.
 export function ModelPathField(props: TextFieldProps & { testId: string }): JSX.Element {
   return (
     <label className="field">
-      <span>Model (GGUF path; empty: the one chosen in Setup)</span>
+      <span>Model (GGUF path or endpoint:NAME; empty: the one chosen in Setup)</span>
       <input className="mono" value={props.value} onChange={(event) => props.onChange(event.target.value)} placeholder=".models/SmolLM2-135M-Instruct.Q4_1.gguf" data-testid={props.testId} />
     </label>
   )

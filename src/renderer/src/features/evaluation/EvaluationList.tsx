@@ -108,7 +108,7 @@ function EvaluationRow(props: { evaluation: EvaluationView; selected: boolean; o
           </button>
         )}
       </span>
-      {evaluation.status === 'failed' && evaluation.error && <div className="run-row-error muted">failed: {evaluation.error}</div>}
+      {(evaluation.status === 'failed' || evaluation.status === 'paused') && evaluation.error && <div className="run-row-error muted">{evaluation.status}: {evaluation.error}</div>}
       {actionError && (
         <div className="run-row-error">
           <ErrorMessage error={actionError} title={`Could not change evaluation ${evaluation.id}`} />

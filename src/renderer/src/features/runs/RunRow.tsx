@@ -64,7 +64,7 @@ export function RunRow(props: { run: RunSummary; selected: boolean; onSelect(): 
           </button>
         )}
       </span>
-      {run.status === 'failed' && run.error && <div className="run-row-error muted">failed: {run.error}</div>}
+      {(run.status === 'failed' || run.status === 'paused') && run.error && <div className="run-row-error muted">{run.status}: {run.error}</div>}
       {actionError && (
         <div className="run-row-error">
           <ErrorMessage error={actionError} title={`Could not change run ${run.id}`} />

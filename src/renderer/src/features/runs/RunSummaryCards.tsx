@@ -59,6 +59,7 @@ export function RunSummaryCards(props: { run: RunSummary; config: RunConfig | nu
         </p>
       )}
       {run.status === 'failed' && run.error && <p className="run-failure">Failed: {run.error}</p>}
+      {run.status === 'paused' && run.error && <p className="run-failure">Paused: {run.error}</p>}
     </div>
   )
 }

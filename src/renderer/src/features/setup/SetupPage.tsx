@@ -1,6 +1,7 @@
 import type { JSX } from 'react'
 import { PageHeader } from '../../components/PageHeader'
 import { useAppStore } from '../../stores/useAppStore'
+import { EndpointSection } from './EndpointSection'
 import { EngineSection } from './EngineSection'
 import { ModelSection } from './ModelSection'
 import { TrainingEnvironmentSection } from './TrainingEnvironmentSection'
@@ -11,6 +12,7 @@ export function SetupPage(): JSX.Element {
     <div className="page">
       <PageHeader title="Setup" subtitle="The base model the three agents share, the GPU it runs on, and the Python training environment." />
       <ModelSection />
+      <EndpointSection />
       <div className="cards">
         <EngineSection />
         <TrainingEnvironmentSection />
