@@ -21,7 +21,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'unit',
-          include: ['test/main/**/*.test.ts', 'test/shared/**/*.test.ts', 'test/preload/**/*.test.ts', 'test/architecture/**/*.test.ts', 'test/scripts/**/*.test.ts', 'test/renderer/**/*.test.ts'],
+          include: ['test/main/**/*.test.ts', 'test/shared/**/*.test.ts', 'test/preload/**/*.test.ts', 'test/architecture/**/*.test.ts', 'test/scripts/**/*.test.ts', 'test/bench/**/*.test.ts', 'test/renderer/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000
         }

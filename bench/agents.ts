@@ -2,6 +2,7 @@
  * Throughput of the role agents (LlamaAgentRuntime) against bare node-llama-cpp, measured in the same run.
  *
  *   npm run bench -- agents [--model PATH] [--tokens 64] [--sequences 1,3,9] [--threads 1,2] [--reps 3]
+ *                           [--gpu false|auto|cuda|…] [--gpu-layers auto|max|N] [--flash-attention] [--batched-bench PATH]
  *
  * For each thread count and each number of sequences N, runs of the same shape (one prompt, N seeds, `--tokens`
  * new tokens each, temperature 0.3, top-p 1, flash attention off, contexts of N sequences):
@@ -11,6 +12,10 @@
  * - bare:     N `LlamaContextSequence.evaluate()` loops awaited together (top-k 40), node-llama-cpp batching them;
  * - lockstep: the same loops, but every sequence waits for the others after each token, so each step is one
  *             full batch (the best node-llama-cpp can do; this isolates the agent layer's own overhead).
+ * - llama-batched-bench (with `--batched-bench PATH`): llama.cpp's own tool at the same prompt length, tokens and
+ *             numbers of sequences, sharing the prompt (its decode-phase tokens/s; the agents' figure includes their
+ *             prompt evaluation).
+ * The engine flags (GPU, layers, flash attention) are bench/_engineArgs.ts's; by default everything runs on the CPU.
  * Each figure is the best of `--reps` runs (other processes share this machine). The last line is one JSON object.
  */
 import { availableParallelism, loadavg } from 'node:os'
@@ -18,6 +23,8 @@ import { join } from 'node:path'
 import type { LlamaContext, LlamaContextSequence, Token } from 'node-llama-cpp'
 import { LlamaAgentRuntime } from '../src/main/adapters/llm/LlamaAgentRuntime'
 import { decodeSequences } from './_decodeSequences'
+import { describeBackend, parseEngineArgs } from './_engineArgs'
+import { runLlamaBatchedBench, type BatchedBenchRow } from './_llamaBatchedBench'
 import { LlamaEngine } from '../src/main/adapters/llm/LlamaEngine'
 import type { LoadedModel } from '../src/main/adapters/llm/LoadedModel'
 import type { ChatMessage } from '../src/main/domain/agents/types'
@@ -43,6 +50,9 @@ interface Row {
   agentsReproducible: boolean
   evaluatedPromptTokens: number
   promptTokens: number
+  /** llama-batched-bench's decode tokens/s at this shape, when it was run. */
+  batchedBench: number | null
+  ratioToBatchedBench: number | null
 }
 
 const messages: ChatMessage[] = [
@@ -62,20 +72,27 @@ export default async function agents(args: string[]): Promise<void> {
   const sequenceCounts = option('sequences', '1,3,9').split(',').map(Number)
   const threadCounts = option('threads', '1,2').split(',').map(Number)
   const reps = Number(option('reps', '3'))
+  const engineArgs = parseEngineArgs(args)
+  const flashAttention = engineArgs.flashAttention
 
   console.log(`agents benchmark: ${modelPath}`)
   console.log(`${availableParallelism()} cores, load average ${loadavg().map((each) => each.toFixed(2)).join(' ')}; ${maxTokens} tokens per sample, best of ${reps}`)
 
   const rows: Row[] = []
+  let backend = ''
   for (const threads of threadCounts) {
-    const engine = await LlamaEngine.create({ gpu: false, maxThreads: threads })
-    const model = await engine.loadModel({ modelPath })
+    const engine = await LlamaEngine.create({ gpu: engineArgs.gpu, maxThreads: threads })
+    const model = await engine.loadModel({ modelPath, gpuLayers: engineArgs.gpuLayers })
+    backend = describeBackend(engine.backend, model, flashAttention)
+    console.log(`  threads ${threads}: ${backend}`)
+    const gpuLayers = model.model.gpuLayers
+    const threadRows: Row[] = []
     const prompt = model.renderPrompt(messages).tokens
     for (const sequences of sequenceCounts) {
       const seeds = Array.from({ length: sequences }, (_, index) => 1000 + index)
 
       const measureAgents = async (topK: number) => {
-        const runtime = await LlamaAgentRuntime.create({ model, sequencesPerRole: sequences, shareContexts: false, contextSize, topK })
+        const runtime = await LlamaAgentRuntime.create({ model, sequencesPerRole: sequences, shareContexts: false, contextSize, topK, flashAttention })
         const run = async () => {
           const before = runtime.contextInfo('generator').stats
           const startedAt = performance.now()
@@ -100,14 +117,14 @@ export default async function agents(args: string[]): Promise<void> {
       const agentRuns = await measureAgents(40)
       const fullVocabularyRuns = await measureAgents(0)
       // A fresh runtime: its first run evaluates the prompt from scratch; texts must not change.
-      const fresh = await LlamaAgentRuntime.create({ model, sequencesPerRole: sequences, shareContexts: false, contextSize })
+      const fresh = await LlamaAgentRuntime.create({ model, sequencesPerRole: sequences, shareContexts: false, contextSize, flashAttention })
       const freshTexts = (await fresh.generate({ role: 'generator', messages, seeds, sampling: { temperature, topP: 1, maxTokens } })).map(
         (result) => result.text
       )
       const coldEvaluated = fresh.contextInfo('generator').stats.evaluatedPromptTokens
       await fresh.dispose()
 
-      const bare = await bareContext(model, sequences)
+      const bare = await bareContext(model, sequences, flashAttention)
       await runBare(bare, prompt, seeds, maxTokens, false) // warm-up
       const bareRuns = []
       for (let rep = 0; rep < reps; rep++) bareRuns.push(await runBare(bare, prompt, seeds, maxTokens, false))
@@ -121,7 +138,7 @@ export default async function agents(args: string[]): Promise<void> {
       const bareBest = best(bareRuns)
       const lockstepBest = best(lockstepRuns)
       const reference = agentRuns[0]!.texts
-      rows.push({
+      threadRows.push({
         threads,
         sequences,
         agents: agentsBest,
@@ -133,9 +150,11 @@ export default async function agents(args: string[]): Promise<void> {
         ratioFullVocabularyToBare: fullVocabularyBest.tokensPerSecond / bareBest.tokensPerSecond,
         agentsReproducible: agentRuns.every((run) => run.texts.join('\u0000') === reference.join('\u0000')) && freshTexts.join('\u0000') === reference.join('\u0000'),
         evaluatedPromptTokens: coldEvaluated,
-        promptTokens: prompt.length * sequences
+        promptTokens: prompt.length * sequences,
+        batchedBench: null,
+        ratioToBatchedBench: null
       })
-      const row = rows[rows.length - 1]!
+      const row = threadRows[threadRows.length - 1]!
       console.log(
         `  threads ${threads}, ${sequences} seq: agents ${row.agents.tokensPerSecond.toFixed(1)} tok/s, ` +
           `full vocab ${row.agentsFullVocabulary.tokensPerSecond.toFixed(1)}, bare ${row.bare.tokensPerSecond.toFixed(1)}, ` +
@@ -143,11 +162,39 @@ export default async function agents(args: string[]): Promise<void> {
       )
     }
     await engine.dispose()
+
+    if (engineArgs.batchedBench) {
+      // After the engine is gone, so the two never share the device.
+      const reference: BatchedBenchRow[] = await runLlamaBatchedBench({
+        binary: engineArgs.batchedBench,
+        modelPath,
+        promptTokens: prompt.length,
+        generatedTokens: maxTokens,
+        sequences: sequenceCounts,
+        gpuLayers,
+        flashAttention,
+        threads,
+        sharedPrompt: true
+      })
+      for (const row of threadRows) {
+        const match = reference.find((each) => each.sequences === row.sequences)!
+        row.batchedBench = match.generationTokensPerSecond
+        row.ratioToBatchedBench = row.agents.tokensPerSecond / match.generationTokensPerSecond
+        console.log(`  threads ${threads}, ${row.sequences} seq: llama-batched-bench ${match.generationTokensPerSecond.toFixed(1)} tok/s (decode phase)`)
+      }
+    }
+    rows.push(...threadRows)
   }
 
   console.log('')
+  console.log(`backend: ${backend}`)
+  const withReference = engineArgs.batchedBench !== null
   const header = ['threads', 'seqs', 'agents', 'bare', 'lockstep', 'agents/bare', 'agents/lockstep', 'full vocab', 'full/bare', 'batch agents/bare', 'prompt evaluated', 'reproducible']
   const widths = [7, 5, 8, 8, 8, 11, 15, 10, 9, 17, 16, 12]
+  if (withReference) {
+    header.push('batched-bench', 'agents/batched-bench')
+    widths.push(13, 20)
+  }
   console.log('tokens per second (generated tokens / wall time, prompt included), best of each:')
   console.log(header.map((title, index) => title.padStart(widths[index]!)).join('  '))
   for (const row of rows) {
@@ -163,11 +210,12 @@ export default async function agents(args: string[]): Promise<void> {
       row.ratioFullVocabularyToBare.toFixed(2),
       `${row.agents.meanBatch.toFixed(2)} / ${row.bare.meanBatch.toFixed(2)}`,
       `${row.evaluatedPromptTokens} of ${row.promptTokens}`,
-      row.agentsReproducible ? 'yes' : 'NO'
+      row.agentsReproducible ? 'yes' : 'NO',
+      ...(withReference ? [row.batchedBench!.toFixed(1), row.ratioToBatchedBench!.toFixed(2)] : [])
     ]
     console.log(cells.map((cell, index) => cell.padStart(widths[index]!)).join('  '))
   }
-  console.log(JSON.stringify({ benchmark: 'agents', model: modelPath, maxTokens, temperature, reps, loadAverage: loadavg(), rows }))
+  console.log(JSON.stringify({ benchmark: 'agents', model: modelPath, backend, flashAttention, maxTokens, temperature, reps, loadAverage: loadavg(), rows }))
 }
 
 interface BareContext {
@@ -178,8 +226,8 @@ interface BareContext {
 }
 
 /** A plain node-llama-cpp context, its decode calls counted by wrapping its native context object. */
-async function bareContext(model: LoadedModel, sequenceCount: number): Promise<BareContext> {
-  const context = await model.model.createContext({ sequences: sequenceCount, contextSize, flashAttention: false })
+async function bareContext(model: LoadedModel, sequenceCount: number, flashAttention: boolean): Promise<BareContext> {
+  const context = await model.model.createContext({ sequences: sequenceCount, contextSize, flashAttention })
   const batches: number[] = []
   const internal = context as unknown as { _ctx: Record<string | symbol, unknown> }
   const native = internal._ctx

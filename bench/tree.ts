@@ -2,7 +2,8 @@
  * Tree-search throughput: the same small MALT tree three ways, on the same model, in one run.
  *
  *   npm run bench -- tree [--model PATH] [--questions 2] [--branching 3] [--max-tokens 64] [--threads 1]
- *                         [--sequences 9] [--context 1024] [--seed 0] [--skip-naive]
+ *                         [--sequences 9] [--context 1024] [--seed 0] [--skip-naive] [--data GSM8K_TRAIN_JSONL]
+ *                         [--gpu false|auto|cuda|…] [--gpu-layers auto|max|N] [--flash-attention] [--batched-bench PATH]
  *                         [--engine endpoint:NAME [--db FILE] [--endpoint-sequences N]]
  *
  * - tree:    the workbench's own path: Workbench → TreeSearchService → expandQuestionTree → LlamaAgentRuntime, every
@@ -13,12 +14,16 @@
  * - ceiling: bare node-llama-cpp: as many sequences as the tree's context, each holding a prompt of the tree's mean
  *            prompt length (prefilled before the clock starts), decoding in lockstep (one full batch per step)
  *            until together they have generated as many tokens as the tree did.
+ * - llama-batched-bench (with `--batched-bench PATH`): llama.cpp's own tool, no JavaScript, at the ceiling's shape
+ *            (as many sequences, the mean prompt length, the same tokens per sequence); issue #14's reference on a GPU.
+ * The engine flags (GPU, layers, flash attention) are bench/_engineArgs.ts's; by default everything runs on the CPU.
  *
  * - endpoint (with `--engine endpoint:NAME`): the same tree (questions, seed, n, sampling) through the registered
  *            OpenAI-compatible server (bench/_endpointTree.ts), and both engines set against llama.cpp's
  *            llama-batched-bench on `--model` at each engine's number of sequences (decode phase, `S_TG t/s`).
  *
- * tokens/s = generated tokens / wall time; tree and naive include their prompt evaluation, the ceiling does not.
+ * tokens/s = generated tokens / wall time; tree and naive include their prompt evaluation, the ceiling and
+ * llama-batched-bench (its decode phase, `S_TG t/s`) do not.
  * `unique_prefix_tokens` is the size of the token trie of every distinct prompt in the tree: the fewest prompt
  * tokens any schedule must evaluate. The last line printed is one JSON object.
  */
@@ -30,6 +35,7 @@ import { LlamaAgentRuntime } from '../src/main/adapters/llm/LlamaAgentRuntime'
 import { decodeSequences } from './_decodeSequences'
 import { endpointTree, type EndpointTreeResult } from './_endpointTree'
 import { llamaBinary } from './_llamaBinary'
+import { describeBackend, parseEngineArgs } from './_engineArgs'
 import { runLlamaBatchedBench } from './_llamaBatchedBench'
 import { LlamaEngine } from '../src/main/adapters/llm/LlamaEngine'
 import type { LoadedModel } from '../src/main/adapters/llm/LoadedModel'
@@ -65,6 +71,10 @@ export default async function tree(args: string[]): Promise<void> {
   const skipNaive = args.includes('--skip-naive')
   const endpointEngine = args.includes('--engine') ? option('engine', '') : null
   const endpointSequences = args.includes('--endpoint-sequences') ? Number(option('endpoint-sequences', '')) : null
+  const dataDir = process.env.MALT_DATA_DIR ? process.env.MALT_DATA_DIR : join(import.meta.dirname, '..', '..', 'shared', 'data')
+  const gsm8kTrain = option('data', join(dataDir, 'gsm8k', 'train.jsonl'))
+  const engineArgs = parseEngineArgs(args)
+  const flashAttention = engineArgs.flashAttention
 
   console.log(`tree benchmark: ${modelPath}`)
   console.log(
@@ -74,17 +84,18 @@ export default async function tree(args: string[]): Promise<void> {
   )
 
   const scratch = mkdtempSync(join(tmpdir(), 'malt-bench-tree-'))
-  const engine = await LlamaEngine.create({ gpu: false, maxThreads: threads })
+  const engine = await LlamaEngine.create({ gpu: engineArgs.gpu, maxThreads: threads })
   let workbench: Workbench | null = null
   try {
-    const model = await engine.loadModel({ modelPath })
+    const model = await engine.loadModel({ modelPath, gpuLayers: engineArgs.gpuLayers })
+    const backend = describeBackend(engine.backend, model, flashAttention)
+    console.log(`backend: ${backend}`)
     // The first questions of GSM8K's train split, as their own small data set, so every run uses the same ones.
     const dataFile = join(scratch, 'train.jsonl')
-    const gsm8kTrain = join(import.meta.dirname, '..', '..', 'shared', 'data', 'gsm8k', 'train.jsonl')
     writeFileSync(dataFile, readFileSync(gsm8kTrain, 'utf8').split('\n').filter((line) => line.trim()).slice(0, questionCount).join('\n') + '\n')
 
     // ---- (a) the workbench's tree search ----
-    const runtime = await LlamaAgentRuntime.create({ model, sequencesPerRole, contextSize, topK })
+    const runtime = await LlamaAgentRuntime.create({ model, sequencesPerRole, contextSize, topK, flashAttention })
     workbench = Workbench.open({
       databasePath: join(scratch, 'bench.sqlite'),
       dataFolder: null,
@@ -168,7 +179,7 @@ export default async function tree(args: string[]): Promise<void> {
 
     // ---- (c) the engine's ceiling ----
     const parallelism = sequencesPerRole * 3
-    const ceiling = await bareLockstepDecode(model, parallelism, meanPromptLength, treeResult.generatedTokens, contextSize)
+    const ceiling = await bareLockstepDecode(model, parallelism, meanPromptLength, treeResult.generatedTokens, contextSize, flashAttention)
     console.log(
       `ceiling: ${ceiling.generatedTokens} tokens in ${(ceiling.ms / 1000).toFixed(1)} s = ${ceiling.tokensPerSecond.toFixed(1)} tok/s ` +
         `(${parallelism} sequences in lockstep, each after a ${meanPromptLength}-token prompt)`
@@ -177,14 +188,34 @@ export default async function tree(args: string[]): Promise<void> {
     // ---- (b) one prompt at a time, no prefix reuse ----
     let naive: Timed | null = null
     if (!skipNaive) {
-      naive = await naiveTree(model, questions!, messagesFor!, { branching, maxTokens, seed, contextSize })
+      naive = await naiveTree(model, questions!, messagesFor!, { branching, maxTokens, seed, contextSize, flashAttention })
       console.log(
         `naive:   ${naive.generatedTokens} tokens in ${(naive.ms / 1000).toFixed(1)} s = ${naive.tokensPerSecond.toFixed(1)} tok/s ` +
           `(one completion at a time, prompt evaluated from scratch each time)`
       )
     }
 
-    // ---- (d) the same tree on an inference endpoint, each engine against llama-batched-bench ----
+    // ---- (d) llama.cpp's own batched decode at the ceiling's shape ----
+    let batchedBench: number | null = null
+    if (engineArgs.batchedBench) {
+      const perSequence = Math.ceil(treeResult.generatedTokens / parallelism)
+      const [row] = await runLlamaBatchedBench({
+        binary: engineArgs.batchedBench,
+        modelPath,
+        promptTokens: meanPromptLength,
+        generatedTokens: perSequence,
+        sequences: [parallelism],
+        gpuLayers: model.model.gpuLayers,
+        flashAttention,
+        threads
+      })
+      batchedBench = row!.generationTokensPerSecond
+      console.log(
+        `llama-batched-bench: ${batchedBench.toFixed(1)} tok/s (${parallelism} sequences × ${perSequence} tokens after a ${meanPromptLength}-token prompt, decode phase)`
+      )
+    }
+
+    // ---- (e) the same tree on an inference endpoint, each engine against llama-batched-bench ----
     let endpoint: EndpointTreeResult | null = null
     let embeddedBatchedBench: number | null = null
     if (endpointEngine) {
@@ -202,17 +233,20 @@ export default async function tree(args: string[]): Promise<void> {
         modelPath,
         threads
       })
-      const [row] = await runLlamaBatchedBench({
-        binary: llamaBinary('llama-batched-bench'),
-        modelPath,
-        promptTokens: meanPromptLength,
-        generatedTokens: Math.ceil(treeResult.generatedTokens / parallelism),
-        sequences: [parallelism],
-        gpuLayers: 0,
-        flashAttention: false,
-        threads
-      })
-      embeddedBatchedBench = row!.generationTokensPerSecond
+      embeddedBatchedBench =
+        batchedBench ??
+        (
+          await runLlamaBatchedBench({
+            binary: llamaBinary('llama-batched-bench'),
+            modelPath,
+            promptTokens: meanPromptLength,
+            generatedTokens: Math.ceil(treeResult.generatedTokens / parallelism),
+            sequences: [parallelism],
+            gpuLayers: 0,
+            flashAttention: false,
+            threads
+          })
+        )[0]!.generationTokensPerSecond
       console.log(
         `endpoint: ${endpoint.generatedTokens} tokens in ${(endpoint.ms / 1000).toFixed(1)} s = ${endpoint.tokensPerSecond.toFixed(1)} tok/s ` +
           `(${endpoint.nodes} nodes on ${endpoint.name}, ${endpoint.baseUrl}, mean prompt ${endpoint.meanPromptTokens} tokens)`
@@ -228,6 +262,7 @@ export default async function tree(args: string[]): Promise<void> {
       console.log(`endpoint tree / embedded tree:         ${(endpoint.tokensPerSecond / treeResult.tokensPerSecond).toFixed(2)}`)
     }
     console.log(`tree / ceiling:                        ${(treeResult.tokensPerSecond / ceiling.tokensPerSecond).toFixed(2)}  (target ≥ 0.8)`)
+    if (batchedBench !== null) console.log(`tree / llama-batched-bench:            ${(treeResult.tokensPerSecond / batchedBench).toFixed(2)}  (target ≥ 0.8)`)
     if (naive) console.log(`tree / naive:                          ${(treeResult.tokensPerSecond / naive.tokensPerSecond).toFixed(2)}`)
     console.log(`prompt tokens evaluated / unique:      ${(evaluatedPromptTokens / uniquePrefixTokens).toFixed(2)}  (target ≤ 1.1)`)
     console.log(
@@ -235,6 +270,7 @@ export default async function tree(args: string[]): Promise<void> {
         tree_tps: round(treeResult.tokensPerSecond),
         naive_tps: naive ? round(naive.tokensPerSecond) : null,
         ceiling_tps: round(ceiling.tokensPerSecond),
+        batched_bench_tps: batchedBench === null ? null : round(batchedBench),
         prompt_tokens_evaluated: evaluatedPromptTokens,
         unique_prefix_tokens: uniquePrefixTokens,
         ...(endpoint
@@ -245,7 +281,9 @@ export default async function tree(args: string[]): Promise<void> {
               endpoint_prompt_tokens_evaluated: endpoint.evaluatedPromptTokens,
               endpoint_batched_bench_tps: round(endpoint.batchedBenchTokensPerSecond)
             }
-          : {})
+          : {}),
+        sequences: parallelism,
+        backend
       })
     )
   } finally {
@@ -282,9 +320,9 @@ async function naiveTree(
   model: LoadedModel,
   questions: SearchQuestion[],
   messagesFor: (role: GenerationRequest['role'], question: SearchQuestion, context: { generation?: string; verification?: string }) => ChatMessage[],
-  settings: { branching: number; maxTokens: number; seed: number; contextSize: number }
+  settings: { branching: number; maxTokens: number; seed: number; contextSize: number; flashAttention: boolean }
 ): Promise<Timed> {
-  const context = await model.model.createContext({ sequences: 1, contextSize: settings.contextSize, flashAttention: false })
+  const context = await model.model.createContext({ sequences: 1, contextSize: settings.contextSize, flashAttention: settings.flashAttention })
   const sequence = context.getSequence()
   const completion = new LlamaCompletion({ contextSequence: sequence })
   let generatedTokens = 0
@@ -350,12 +388,19 @@ async function naiveTree(
  * `parallelism` sequences of one plain context, each prefilled (untimed) with `promptLength` tokens, then decoding
  * in lockstep with node-llama-cpp's own sampler until `totalTokens` are generated among them.
  */
-async function bareLockstepDecode(model: LoadedModel, parallelism: number, promptLength: number, totalTokens: number, contextSize: number): Promise<Timed> {
+async function bareLockstepDecode(
+  model: LoadedModel,
+  parallelism: number,
+  promptLength: number,
+  totalTokens: number,
+  contextSize: number,
+  flashAttention: boolean
+): Promise<Timed> {
   const perSequence = Math.ceil(totalTokens / parallelism)
   const context = await model.model.createContext({
     sequences: parallelism,
     contextSize: Math.max(contextSize, promptLength + perSequence + 8),
-    flashAttention: false
+    flashAttention
   })
   try {
     const filler = model.model.tokenize('The lighthouse keeper watched the storm roll in over the grey sea, counting the ships. ', false)

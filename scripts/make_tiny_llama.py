@@ -52,6 +52,28 @@ def read_tokenizer(path: Path) -> dict:
     }
 
 
+def add_tokenizer(w: GGUFWriter, tok: dict) -> None:
+    """Writes the tokenizer and chat template read by `read_tokenizer` into a GGUF being written."""
+    w.add_tokenizer_model(tok["model"])
+    if tok["pre"]:
+        w.add_tokenizer_pre(tok["pre"])
+    w.add_token_list(tok["tokens"])
+    w.add_token_types([int(t) for t in tok["token_type"]])
+    if tok["merges"]:
+        w.add_token_merges(tok["merges"])
+    w.add_bos_token_id(int(tok["bos"]))
+    w.add_eos_token_id(int(tok["eos"]))
+    if tok["unk"] is not None:
+        w.add_unk_token_id(int(tok["unk"]))
+    if tok["pad"] is not None:
+        w.add_pad_token_id(int(tok["pad"]))
+    w.add_add_bos_token(bool(tok["add_bos"]))
+    if tok["add_space_prefix"] is not None:
+        w.add_add_space_prefix(bool(tok["add_space_prefix"]))
+    if tok["chat_template"]:
+        w.add_chat_template(tok["chat_template"])
+
+
 def layer_shapes() -> dict[str, tuple[int, int]]:
     """numpy shapes (out, in) of each 2-D weight in one block, as llama.cpp names them."""
     kv_dim = HEAD_DIM * N_HEAD_KV
@@ -83,24 +105,7 @@ def write_model(out: Path, tok: dict, seed: int) -> None:
     w.add_vocab_size(n_vocab)
     w.add_file_type(0)  # ALL_F32
 
-    w.add_tokenizer_model(tok["model"])
-    if tok["pre"]:
-        w.add_tokenizer_pre(tok["pre"])
-    w.add_token_list(tok["tokens"])
-    w.add_token_types([int(t) for t in tok["token_type"]])
-    if tok["merges"]:
-        w.add_token_merges(tok["merges"])
-    w.add_bos_token_id(int(tok["bos"]))
-    w.add_eos_token_id(int(tok["eos"]))
-    if tok["unk"] is not None:
-        w.add_unk_token_id(int(tok["unk"]))
-    if tok["pad"] is not None:
-        w.add_pad_token_id(int(tok["pad"]))
-    w.add_add_bos_token(bool(tok["add_bos"]))
-    if tok["add_space_prefix"] is not None:
-        w.add_add_space_prefix(bool(tok["add_space_prefix"]))
-    if tok["chat_template"]:
-        w.add_chat_template(tok["chat_template"])
+    add_tokenizer(w, tok)
 
     def randn(*shape: int, scale: float) -> np.ndarray:
         return (rng.standard_normal(shape) * scale).astype(np.float32)

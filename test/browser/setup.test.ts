@@ -1,3 +1,4 @@
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -14,7 +15,12 @@ describe('Setup page in Chromium over serve mode', () => {
 
   beforeAll(async () => {
     temp = makeTempDir()
-    serve = await startServe(['--db', join(temp.dir, 'w.sqlite')])
+    // A stand-in for the NVIDIA driver's nvidia-smi (the process boundary the GPU monitor crosses): one H200, half full.
+    const bin = join(temp.dir, 'bin')
+    mkdirSync(bin)
+    writeFileSync(join(bin, 'nvidia-smi'), '#!/bin/sh\necho "0, NVIDIA H200, 143771, 70311, 97, 58"\n')
+    chmodSync(join(bin, 'nvidia-smi'), 0o755)
+    serve = await startServe(['--db', join(temp.dir, 'w.sqlite')], { PATH: `${bin}:${process.env.PATH ?? ''}` })
     browser = await launchChromium()
   })
   afterAll(async () => {
@@ -36,6 +42,11 @@ describe('Setup page in Chromium over serve mode', () => {
     expect(text).toMatch(/from the GGUF/)
     expect(text).toMatch(/CPU · \d+ threads/)
     expect(await page.getByRole('radio', { name: /Use malt-tiny-llama/ }).isChecked()).toBe(true)
+
+    // The GPU section: what llama.cpp offloads of the default model, and the GPUs nvidia-smi reads.
+    const gpu = page.getByTestId('gpu-facts')
+    await expect.poll(() => gpu.innerText(), { timeout: 30_000 }).toMatch(/NVIDIA GPUs\s+0: NVIDIA H200, 140\.40 GiB \(68\.66 GiB in use\)/)
+    expect(await gpu.innerText()).toMatch(/Offloaded\s+none: malt-tiny-llama runs on the CPU/)
 
     await page.getByTestId('model-path').fill('/nonexistent/model.gguf')
     await page.getByTestId('model-add').click()

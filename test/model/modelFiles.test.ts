@@ -45,6 +45,7 @@ describe('LlamaEngine', () => {
     expect(engine.backend.cpuThreads).toBe(1)
     expect(engine.llama.maxThreads).toBe(1)
     expect(engine.backend.gpuFallbackReason).toBeNull()
+    expect(engine.backend.vramTotalBytes).toBeNull()
   })
 
   it('reports a missing file as not_found, naming it', async () => {
@@ -121,7 +122,8 @@ describe('LlamaEngine', () => {
       vocabularySize: vocabulary,
       parameterCount: 2 * vocabulary * 64 + 2 * perLayer + 64,
       chatTemplate: { present: true, wrapper: 'ChatML' },
-      backend: { gpu: null, gpuDeviceNames: [], cpuThreads: 1, gpuLayers: 0 }
+      // node-llama-cpp counts the output layer as one more layer it could offload.
+      backend: { gpu: null, gpuDeviceNames: [], cpuThreads: 1, gpuLayers: 0, totalLayers: 3, vramTotalBytes: null }
     })
     expect(description.fileSizeBytes).toBe(statSync(testModels.tiny).size)
     await model.dispose()

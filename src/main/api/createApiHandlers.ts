@@ -59,6 +59,7 @@ export function createApiHandlers(workbench: WorkbenchServices): WorkbenchHandle
       setDefault: (input) => workbench.models.setDefault(input.id),
       remove: (input) => ({ removed: workbench.models.remove(input.id) }),
       backend: () => workbench.models.backend(),
+      gpuStatus: () => workbench.models.gpuStatus(),
       engineSettings: () => workbench.models.engineSettings(),
       saveEngineSettings: (input) => workbench.models.saveEngineSettings(input),
       download: (input) => {

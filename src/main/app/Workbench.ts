@@ -22,6 +22,7 @@ import { FsTrainingWorkspace } from '../adapters/fs/FsTrainingWorkspace'
 import { checkEndpoint } from '../adapters/endpoint/checkEndpoint'
 import { EndpointAgentHost } from '../adapters/endpoint/EndpointAgentHost'
 import { OpenAiEndpointClient } from '../adapters/endpoint/OpenAiEndpointClient'
+import { NvidiaSmiMonitor } from '../adapters/gpu/NvidiaSmiMonitor'
 import { PythonRunner } from '../adapters/python/PythonRunner'
 import { createApiHandlers } from '../api/createApiHandlers'
 import { dispatchCall } from '../api/dispatchCall'
@@ -35,6 +36,7 @@ import { JobManager } from '../services/JobManager'
 import { ModelService } from '../services/ModelService'
 import { PlaygroundService } from '../services/PlaygroundService'
 import type { AgentHost } from '../services/ports/AgentHost'
+import type { GpuMonitor } from '../services/ports/GpuMonitor'
 import type { ModelInspector } from '../services/ports/ModelInspector'
 import type { TrainingRunner } from '../services/ports/TrainingRunner'
 import { PromptService } from '../services/PromptService'
@@ -62,6 +64,8 @@ export interface WorkbenchOptions {
   agentHost?: AgentHost
   /** Where model facts and downloads come from. Defaults to node-llama-cpp's. */
   modelInspector?: ModelInspector
+  /** Where GPU memory and utilisation are read. Defaults to nvidia-smi (NvidiaSmiMonitor). */
+  gpuMonitor?: GpuMonitor
   /** Where downloaded models go. Defaults to `models/` beside the database. */
   modelsDirectory?: string
   /** The training runner. Defaults to the bundled Python runner (resources/python, its venv per MALT_PYTHON_VENV). */
@@ -138,6 +142,7 @@ export class Workbench implements WorkbenchServices {
       new SqliteModelRepository(store),
       settings,
       options.modelInspector ?? llama.inspector,
+      options.gpuMonitor ?? new NvidiaSmiMonitor(),
       files,
       this.jobs,
       this.events,

@@ -1,11 +1,12 @@
 import { basename, isAbsolute, resolve } from 'node:path'
-import type { BackendInfoView, EngineSettings, ModelRecord } from '@shared/api/schemas/models'
+import type { BackendInfoView, EngineSettings, GpuStatus, ModelRecord } from '@shared/api/schemas/models'
 import { engineSettingsSchema } from '@shared/api/schemas/models'
 import { endpointNameOf } from '@shared/api/schemas/endpoints'
 import { AppError } from '@shared/errors'
 import type { EventBus } from './EventBus'
 import type { JobManager } from './JobManager'
 import type { FileReader } from './ports/FileReader'
+import type { GpuMonitor } from './ports/GpuMonitor'
 import type { ModelInspector } from './ports/ModelInspector'
 import type { ModelRepository, ModelRow } from './ports/ModelRepository'
 import type { SettingsRepository } from './ports/SettingsRepository'
@@ -22,6 +23,7 @@ export class ModelService {
     private readonly models: ModelRepository,
     private readonly settings: SettingsRepository,
     private readonly inspector: ModelInspector,
+    private readonly gpus: GpuMonitor,
     private readonly files: FileReader,
     private readonly jobs: JobManager,
     private readonly events: EventBus,
@@ -64,6 +66,11 @@ export class ModelService {
 
   backend(): Promise<BackendInfoView> {
     return this.inspector.backend()
+  }
+
+  /** GPU memory and utilisation now (nvidia-smi), or why there is none: for the Setup page, the live widget and the training form. */
+  gpuStatus(): Promise<GpuStatus> {
+    return this.gpus.read()
   }
 
   engineSettings(): EngineSettings {

@@ -83,6 +83,7 @@ const samples: Record<WorkbenchMethodId, unknown> = {
   'models.list': undefined,
   'models.setDefault': { id: 1 },
   'models.backend': undefined,
+  'models.gpuStatus': undefined,
   'models.engineSettings': undefined,
   'models.saveEngineSettings': { gpu: false, maxThreads: 1, gpuLayers: 0, sequencesPerRole: 4, contextSize: 1024 },
   // Nothing can be downloaded here: the job starts, and fails or is cancelled on close; the call itself answers at once.

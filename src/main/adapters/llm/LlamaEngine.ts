@@ -38,6 +38,8 @@ export interface BackendInfo {
   gpuFallbackReason: string | null
   /** The llama.cpp release inside node-llama-cpp, e.g. "v0.5.0". */
   llamaCppRelease: string
+  /** GPU memory llama.cpp sees, all its devices together; null on the CPU. */
+  vramTotalBytes: number | null
 }
 
 export interface LoadModelOptions {
@@ -112,7 +114,8 @@ export class LlamaEngine {
       gpuDeviceNames: gpu ? await llama.getGpuDeviceNames().catch(() => []) : [],
       cpuThreads: llama.maxThreads,
       gpuFallbackReason,
-      llamaCppRelease: llama.llamaCppRelease.release
+      llamaCppRelease: llama.llamaCppRelease.release,
+      vramTotalBytes: gpu ? await llama.getVramState().then((state) => state.total, () => null) : null
     }
     return new LlamaEngine(llama, backend)
   }

@@ -32,6 +32,8 @@ export interface ModelDescription {
   backend: BackendInfo & {
     /** Layers offloaded to the GPU (0 on the CPU). */
     gpuLayers: number
+    /** Layers that can be offloaded: the blocks and the output layer. */
+    totalLayers: number
   }
 }
 
@@ -89,7 +91,7 @@ export class LoadedModel {
         present: typeof info.metadata.tokenizer?.chat_template === 'string' && info.metadata.tokenizer.chat_template.trim() !== '',
         wrapper: this.chatWrapper.wrapperName
       },
-      backend: { ...this.backend, gpuLayers: this.model.gpuLayers }
+      backend: { ...this.backend, gpuLayers: this.model.gpuLayers, totalLayers: this.model.fileInsights.totalLayers }
     }
   }
 

@@ -2,6 +2,7 @@ import type { JSX } from 'react'
 import { useMemo } from 'react'
 import { useAppStore } from '../stores/useAppStore'
 import { formatDuration } from '../format'
+import { GpuLiveWidget } from './GpuLiveWidget'
 
 export function StatusBar(): JSX.Element {
   const info = useAppStore((state) => state.info)
@@ -18,6 +19,7 @@ export function StatusBar(): JSX.Element {
         </span>
       )}
       <span className="spacer" />
+      {jobs.length > 0 && <GpuLiveWidget />}
       {jobs.map((job) => (
         <span key={job.id} className="status-job">
           {job.title}: {job.total ? `${Math.floor((100 * job.done) / job.total)}%` : job.done}

@@ -7,9 +7,33 @@ export const backendInfoSchema = z.object({
   gpuDeviceNames: z.array(z.string()),
   cpuThreads: z.number().int(),
   gpuFallbackReason: z.string().nullable(),
-  llamaCppRelease: z.string()
+  llamaCppRelease: z.string(),
+  /** GPU memory llama.cpp sees (all its devices together); null on the CPU. Absent in facts stored before it existed. */
+  vramTotalBytes: z.number().nullable().optional()
 })
 export type BackendInfoView = z.infer<typeof backendInfoSchema>
+
+/** One GPU as `nvidia-smi` reports it; a field the driver does not report for this device is null. */
+export const gpuDeviceSchema = z.object({
+  index: z.number().int(),
+  name: z.string(),
+  memoryTotalBytes: z.number(),
+  memoryUsedBytes: z.number().nullable(),
+  /** Percent of the last sample period a kernel ran. */
+  utilizationPercent: z.number().nullable(),
+  temperatureCelsius: z.number().nullable()
+})
+export type GpuDevice = z.infer<typeof gpuDeviceSchema>
+
+/** A reading of the machine's NVIDIA GPUs, or why there is none (no nvidia-smi, or the driver did not answer). */
+export const gpuStatusSchema = z.object({
+  available: z.boolean(),
+  /** What is wrong, in words, when nothing could be read; null when `available`. */
+  reason: z.string().nullable(),
+  devices: z.array(gpuDeviceSchema),
+  readAt: isoDateSchema
+})
+export type GpuStatus = z.infer<typeof gpuStatusSchema>
 
 export const modelFactsSchema = z.object({
   filePath: z.string(),
@@ -24,7 +48,11 @@ export const modelFactsSchema = z.object({
   embeddingLength: z.number().int().nullable(),
   vocabularySize: z.number().int(),
   chatTemplate: z.object({ present: z.boolean(), wrapper: z.string() }),
-  backend: backendInfoSchema.extend({ gpuLayers: z.number().int() })
+  backend: backendInfoSchema.extend({
+    gpuLayers: z.number().int(),
+    /** Layers node-llama-cpp can offload (the blocks and the output layer); absent in facts stored before it existed. */
+    totalLayers: z.number().int().optional()
+  })
 })
 export type ModelFacts = z.infer<typeof modelFactsSchema>
 
@@ -69,6 +97,11 @@ export const modelsApi = {
   setDefault: procedure({ input: z.object({ id: idSchema }), output: modelRecordSchema, description: 'The model new runs and evaluations use.' }),
   remove: procedure({ input: z.object({ id: idSchema }), output: z.object({ removed: z.boolean() }), description: 'Forgets a model (the file stays).' }),
   backend: procedure({ input: nothing, output: backendInfoSchema, description: 'The llama.cpp backend in use: GPU type and devices, or the CPU and its threads.' }),
+  gpuStatus: procedure({
+    input: nothing,
+    output: gpuStatusSchema,
+    description: 'GPU memory and utilisation now, read with nvidia-smi; says why when there is no NVIDIA GPU to read.'
+  }),
   engineSettings: procedure({ input: nothing, output: engineSettingsSchema, description: 'GPU, threads, GPU layers, sequences and context size.' }),
   saveEngineSettings: procedure({ input: engineSettingsSchema, output: engineSettingsSchema, description: 'Saves engine settings; they apply to the next model load.' }),
   download: procedure({

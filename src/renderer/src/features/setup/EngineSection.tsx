@@ -2,10 +2,11 @@ import type { JSX } from 'react'
 import { useEffect, useState } from 'react'
 import type { EngineSettings } from '@shared/api/schemas/models'
 import { useModelsStore } from '../../stores/useModelsStore'
+import { GpuFacts } from './GpuFacts'
 
 /** Where llama.cpp runs and how wide it batches. */
 export function EngineSection(): JSX.Element {
-  const { backend, engine, loadBackend, saveEngine } = useModelsStore()
+  const { backend, engine, models, loadBackend, saveEngine } = useModelsStore()
   const [draft, setDraft] = useState<EngineSettings | null>(engine)
   const [saved, setSaved] = useState(false)
   useEffect(() => {
@@ -33,6 +34,7 @@ export function EngineSection(): JSX.Element {
       ) : (
         <p className="muted">Starting llama.cpp…</p>
       )}
+      {backend && <GpuFacts backend={backend} defaultModel={models.find((model) => model.isDefault) ?? null} />}
       {draft && (
         <form
           className="form-grid"

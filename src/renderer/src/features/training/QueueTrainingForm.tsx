@@ -5,9 +5,12 @@ import { trainingOptionsSchema } from '@shared/api/schemas/training'
 import { ErrorMessage } from '../../components/ErrorMessage'
 import { useRunsStore } from '../../stores/useRunsStore'
 import { useTrainingStore } from '../../stores/useTrainingStore'
+import { GpuMemoryWarning } from './GpuMemoryWarning'
 
 /** The schema's defaults (paper: batch 8, β 0.2; runner: r 16, α 32, 1 epoch), shown in the form. */
 const defaults = trainingOptionsSchema.parse({})
+/** The runner's LoRA rank when the form leaves it empty (and a DPO job's SFT adapter's, as queued by the form). */
+const defaultRank = 16
 
 interface Draft {
   mode: 'job' | 'preset'
@@ -229,6 +232,18 @@ export function QueueTrainingForm(): JSX.Element {
           </button>
         </div>
       </form>
+      <GpuMemoryWarning
+        modelPath={draft.baseModelPath.trim() || (runs.find((run) => String(run.id) === draft.runId)?.modelPath ?? null)}
+        job={{
+          // A MALT plan has DPO steps, which hold chosen and rejected at once: the larger of its jobs.
+          stage: dpo || (draft.mode === 'preset' && draft.preset === 'malt') ? 'dpo' : 'sft',
+          batchSize: Number(draft.batchSize),
+          maxLength: Number(draft.maxLength),
+          rank: Number(draft.rank.trim() || defaultRank),
+          gradientCheckpointing: defaults.gradientCheckpointing
+        }}
+        device={draft.device}
+      />
       {queueError && <ErrorMessage error={queueError} title="Could not queue" />}
     </section>
   )
