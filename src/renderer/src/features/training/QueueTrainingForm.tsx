@@ -240,7 +240,8 @@ export function QueueTrainingForm(): JSX.Element {
           batchSize: Number(draft.batchSize),
           maxLength: Number(draft.maxLength),
           rank: Number(draft.rank.trim() || defaultRank),
-          gradientCheckpointing: defaults.gradientCheckpointing
+          // "auto" lets the runner turn checkpointing on (and split the batch) when the memory needs it: the lower bound.
+          gradientCheckpointing: defaults.gradientCheckpointing !== false
         }}
         device={draft.device}
       />
