@@ -27,7 +27,8 @@ describe('Training page in Chromium over serve mode', () => {
     const workbench = Workbench.open({ databasePath, dataFolder: sharedDataDir(), transport: 'cli' })
     try {
       const options = { baseModelPath: tinyModelPath(), maxSteps: 2, batchSize: 2, maxLength: 512, gradientCheckpointing: false, device: 'cpu' as const }
-      sft = await workbench.training.enqueue({ runId, role: 'verifier', stage: 'sft', options: { ...options, rank: 4, alpha: 8 } })
+      // The SFT job holds out a quarter of its examples, so its loss chart also draws eval_loss.
+      sft = await workbench.training.enqueue({ runId, role: 'verifier', stage: 'sft', options: { ...options, rank: 4, alpha: 8, evalFraction: 0.25 } })
       dpo = await workbench.training.enqueue({ runId, role: 'verifier', stage: 'dpo', options })
       await workbench.training.whenIdle()
       for (const job of [sft, dpo]) {
@@ -56,8 +57,13 @@ describe('Training page in Chromium over serve mode', () => {
     await sftRow.locator('.training-row-main').click()
 
     const lossChart = page.getByTestId('chart-training-loss')
-    await expect.poll(() => lossChart.locator('.recharts-line-curve').count(), { timeout: 30_000 }).toBe(1)
-    expect(await lossChart.locator('.recharts-line-curve').getAttribute('d')).toMatch(/^M[\d.]+,[\d.]+L/)
+    await expect.poll(() => lossChart.locator('.recharts-line-curve').count(), { timeout: 30_000 }).toBe(2) // loss and eval_loss
+    expect(await lossChart.locator('.recharts-line-curve').first().getAttribute('d')).toMatch(/^M[\d.]+,[\d.]+L/)
+    expect(await lossChart.innerText()).toContain('eval_loss')
+    const detail = page.getByTestId('training-detail')
+    expect(await page.getByTestId('training-data-fit').innerText()).toMatch(/held out for eval_loss/)
+    expect(await page.getByTestId('training-plan').innerText()).toMatch(/^batch of 2 in one pass, padded, sdpa attention, gradient checkpointing off/)
+    expect(await detail.innerText()).toMatch(/best eval_loss \d+\.\d{4} at step [12]/)
     expect(await page.getByTestId('chart-training-rewards').count()).toBe(0)
     await expect.poll(() => page.getByTestId('training-log').innerText()).toContain('workbench: starting')
     expect(await page.getByTestId('training-adapter-path').innerText()).toMatch(/adapter\.gguf$/)

@@ -105,6 +105,10 @@ describe('TrainingService with the real runner', () => {
     expect(done.result).toMatchObject({ steps: 2 })
     expect(done.result!.tokensPerSecond).toBeGreaterThan(0)
     expect(done.started).toMatchObject({ device: 'cpu', loraRank: 4 })
+    // What the runner did with the data and how it ran the batch are part of the job.
+    expect(done.data).toMatchObject({ examples: done.trainExamples, dropped: 0, evalExamples: 0 })
+    expect(done.plan).toMatchObject({ gradientCheckpointing: false, paddingFree: false, attention: 'sdpa', worldSize: 1 })
+    expect(done.plan!.microBatchSize * done.plan!.gradientAccumulationSteps).toBe(done.plan!.effectiveBatchSize)
     expect(liveSteps).toEqual([1, 2])
 
     const metrics = workbench.training.metrics(queued.id)

@@ -60,6 +60,8 @@ describe('python training runner (spawned)', () => {
     const types = run.events.map((e) => e.type)
     expect(types).toEqual([
       'started',
+      'data', // nothing cut: max_length 64 holds every example
+      'plan',
       'progress',
       'progress', 'metrics',
       'progress', 'metrics', 'checkpoint',

@@ -61,6 +61,20 @@ describe('malt train (real runner)', () => {
     for (const path of paths) expect(existsSync(path)).toBe(true)
   })
 
+  it('trains under accelerate launch with one CPU process; the launcher flags need --launcher accelerate', async () => {
+    const result = await run([
+      'train', '--db', db, '--run', String(runId), '--role', 'refiner', '--stage', 'sft', '--max-steps', '2', ...quick,
+      '--launcher', 'accelerate', '--num-processes', '1', '--eval-fraction', '0.25'
+    ])
+    expect(result.code, result.err).toBe(0)
+    const path = result.out.trim()
+    expect(path).toMatch(/adapter\.gguf$/)
+    expect(existsSync(path)).toBe(true)
+    const jobs = await run(['train', '--db', db, '--run', String(runId), '--role', 'refiner', '--stage', 'sft', '--launcher', 'none', '--num-processes', '2'])
+    expect(jobs.code).toBe(1)
+    expect(jobs.err).toContain('--num-processes and --accelerate-config need --launcher accelerate')
+  })
+
   it('a failing job exits 1 with one line naming the job and its log', async () => {
     // 16 tokens cannot hold any prompt: the runner refuses the data.
     const result = await run(['train', '--db', db, '--run', String(runId), '--role', 'generator', '--stage', 'sft', '--max-steps', '1', ...quick, '--max-length', '16'])

@@ -1,12 +1,15 @@
-"""Command line: `python -m malt_runner {env | train --config JOB.json | export-gguf ...}`.
+"""Command line: `python -m malt_runner {env | train --config JOB.json [--launcher accelerate ...] | export-gguf ...}`.
 
 Exit codes of `train`: 0 finished, 1 error (an `error` event says which), 3 cancelled by SIGTERM/SIGINT
 (`EXIT_CANCELLED`). `env` exits 0 when every requirement is met, else 1, and prints its JSON object either way.
+`train --launcher accelerate --num-processes N [--accelerate-config FILE]` runs the job under `accelerate launch`
+(launcher.py); inside a multi-process run only global rank 0 writes events.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import traceback
 
@@ -32,6 +35,9 @@ def _make_parser() -> _EventArgumentParser:
     sub.add_parser("env", help="print the environment report as one JSON object")
     train = sub.add_parser("train", help="run one SFT or DPO job; JSON-line events on stdout")
     train.add_argument("--config", required=True, help="the job's JSON config file")
+    train.add_argument("--launcher", choices=["none", "accelerate"], default="none", help="run under accelerate launch")
+    train.add_argument("--num-processes", type=int, default=1, help="with --launcher accelerate: processes (GPUs)")
+    train.add_argument("--accelerate-config", default=None, help="with --launcher accelerate: its config file")
     export = sub.add_parser("export-gguf", help="convert a PEFT LoRA adapter to a llama.cpp LoRA GGUF")
     export.add_argument("--adapter", required=True)
     export.add_argument("--base", required=True)
@@ -59,6 +65,8 @@ def train(config_path: str, events: EventWriter) -> int:
         on_force_exit=lambda name: events.error("cancelled", f"cancelled ({name}, second signal: stopped at once)")
     )
     cancel.install()
+    # Fewer allocator stalls when batch shapes vary (must be set before CUDA starts; the user's setting wins).
+    os.environ.setdefault("PYTORCH_CUDA_ALLOC_CONF", "expandable_segments:True")
     try:
         from .config import load_job_config
         from .preflight import preflight
@@ -86,9 +94,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = _make_parser()
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["train"]:
-        events = claim_stdout()
+        rank = int(os.environ.get("RANK", "0"))
+        if os.environ.get("MALT_RUNNER_LAUNCHED") == "1":
+            from .launcher import die_with_parent
+
+            die_with_parent()  # a training process must not outlive its launcher
+        events = claim_stdout(write_events=rank == 0)
         _EventArgumentParser.events = events
         args = parser.parse_args(argv)
+        if args.launcher == "accelerate":
+            from .launcher import run_launched
+
+            return run_launched(args.config, args.num_processes, args.accelerate_config, events)
         return train(args.config, events)
     args = parser.parse_args(argv)
     if args.command == "env":

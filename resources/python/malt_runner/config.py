@@ -27,6 +27,9 @@ DEFAULT_ALPHA = 32.0
 DEVICES = ("auto", "cpu", "cuda")
 DTYPES = ("auto", "float32", "bfloat16", "float16")
 LR_SCHEDULERS = ("linear", "cosine", "constant", "constant_with_warmup")
+# "varlen" is PyTorch's own variable-length flash kernel (torch.nn.attention.varlen), wired in by attention.py.
+ATTENTIONS = ("auto", "sdpa", "eager", "flash_attention_2", "flash_attention_3", "varlen")
+AUTO = "auto"
 
 
 class ConfigError(ValueError):
@@ -58,10 +61,19 @@ class JobConfig:
     LoRA (ignored for shape when `init_adapter` is given: the adapter's own rank/alpha/targets are used, and giving a
     different value here is an error):
         rank, alpha, dropout, target_modules.
-    Optimisation:
-        learning_rate, num_epochs, max_steps (overrides num_epochs), batch_size (per step, before accumulation; the
-        paper uses 8), gradient_accumulation_steps, max_length (tokens of prompt+completion; longer examples are
-        truncated from the end), warmup_steps, lr_scheduler_type, gradient_checkpointing, seed.
+    Optimisation (what is optimised; the runner never changes it to go faster):
+        learning_rate, num_epochs (or "auto": from the data size), max_steps (overrides num_epochs), batch_size and
+        gradient_accumulation_steps (their product is the effective batch, examples per optimizer step; the paper
+        uses 8), max_length (tokens of prompt+completion; a longer prompt is cut from the left, a completion is never
+        cut; null = sized from the data), warmup_steps, lr_scheduler_type, seed.
+    Convergence (paper App. A.9, "SFT until convergence"):
+        eval_fraction (a seeded slice of the training file held out; its loss is logged as `eval_loss`), eval_steps,
+        early_stopping_patience (stop when `eval_loss` has not improved for that many evaluations; the best adapter
+        is kept).
+    Execution (how a step runs; every choice gives the same optimisation):
+        micro_batch_size (examples per forward pass; "auto" = from free memory), gradient_checkpointing ("auto" = only
+        when memory needs it on a GPU, off on the CPU), padding_free ("auto" = where a variable-length attention kernel
+        runs), attention, pad_to_multiple_of (shape buckets), use_liger_kernel.
     Reporting:
         logging_steps (a `metrics` event every N optimizer steps), save_steps (a checkpoint every N steps; null = none).
     Hardware:
@@ -92,19 +104,57 @@ class JobConfig:
     )
     # optimisation
     learning_rate: float = field(default=1e-4, metadata={"help": "Peak AdamW learning rate."})
-    num_epochs: float = field(default=1.0, metadata={"help": "Passes over the training file (the paper uses 1 to 10)."})
+    num_epochs: float | str = field(
+        default=1.0,
+        metadata={"help": "Passes over the training file (the paper uses 1 to 10); \"auto\" picks them from its size."},
+    )
     max_steps: int | None = field(
         default=None, metadata={"help": "Optimizer steps to run; overrides num_epochs when set."}
     )
-    batch_size: int = field(default=8, metadata={"help": "Examples per forward pass (the paper uses 8)."})
-    gradient_accumulation_steps: int = field(default=1, metadata={"help": "Forward passes per optimizer step."})
-    max_length: int = field(default=1024, metadata={"help": "Maximum tokens of prompt + completion."})
+    batch_size: int = field(
+        default=8, metadata={"help": "Examples per optimizer step, times gradient_accumulation_steps (the paper uses 8)."}
+    )
+    gradient_accumulation_steps: int = field(
+        default=1, metadata={"help": "Multiplies batch_size; the effective batch is their product."}
+    )
+    max_length: int | None = field(
+        default=1024,
+        metadata={"help": "Maximum tokens of prompt + completion; prompts are cut from the left. null: the longest example."},
+    )
     warmup_steps: int = field(default=0, metadata={"help": "Linear learning-rate warmup steps."})
     lr_scheduler_type: str = field(default="linear", metadata={"help": f"One of {', '.join(LR_SCHEDULERS)}."})
-    gradient_checkpointing: bool = field(
-        default=True, metadata={"help": "Recompute activations in backward: less memory, ~20-30% slower."}
+    # execution
+    micro_batch_size: int | str = field(
+        default=AUTO,
+        metadata={"help": "Examples per forward pass; divides the effective batch. \"auto\": the largest that fits."},
     )
-    seed: int = field(default=42, metadata={"help": "Seed for LoRA init, shuffling and dropout."})
+    gradient_checkpointing: bool | str = field(
+        default=AUTO,
+        metadata={"help": "Recompute activations in backward (less memory, ~20-30% slower). \"auto\": only when needed."},
+    )
+    padding_free: bool | str = field(
+        default=AUTO,
+        metadata={"help": "Flatten each micro-batch into one row without padding. \"auto\": where a varlen kernel runs."},
+    )
+    attention: str = field(default=AUTO, metadata={"help": f"One of {', '.join(ATTENTIONS)}."})
+    pad_to_multiple_of: int | str | None = field(
+        default=AUTO,
+        metadata={"help": "Round sequence lengths up to a multiple of this (shape buckets). \"auto\": 64 on CUDA, none on CPU."},
+    )
+    use_liger_kernel: bool = field(
+        default=False, metadata={"help": "Fused Triton kernels from liger-kernel (CUDA only; must be installed)."}
+    )
+    seed: int = field(default=42, metadata={"help": "Seed for LoRA init, shuffling, dropout and the held-out slice."})
+    # convergence
+    eval_fraction: float = field(
+        default=0.0, metadata={"help": "Share of the training file held out to measure eval_loss, in [0, 0.5]."}
+    )
+    eval_steps: int | None = field(
+        default=None, metadata={"help": "Evaluate every N optimizer steps; null = four times per epoch."}
+    )
+    early_stopping_patience: int | None = field(
+        default=None, metadata={"help": "Stop after N evaluations without a better eval_loss; null = never."}
+    )
     # reporting
     logging_steps: int = field(default=1, metadata={"help": "Emit a `metrics` event every N optimizer steps."})
     save_steps: int | None = field(default=None, metadata={"help": "Save a checkpoint every N steps; null = never."})
@@ -138,42 +188,73 @@ class JobConfig:
 
         if not _is_number(self.learning_rate) or not 0 < self.learning_rate < 1:
             raise ConfigError("learning_rate", f"learning_rate must be a number in (0, 1), got {self.learning_rate!r}")
-        if not _is_number(self.num_epochs) or self.num_epochs <= 0:
-            raise ConfigError("num_epochs", f"num_epochs must be a positive number, got {self.num_epochs!r}")
+        if self.num_epochs != AUTO and (not _is_number(self.num_epochs) or self.num_epochs <= 0):
+            raise ConfigError("num_epochs", f"num_epochs must be a positive number or \"auto\", got {self.num_epochs!r}")
         self._check_int("max_steps", minimum=1, optional=True)
         self._check_int("batch_size", minimum=1)
         self._check_int("gradient_accumulation_steps", minimum=1)
-        self._check_int("max_length", minimum=8)
+        self._check_int("max_length", minimum=8, optional=True)
         self._check_int("warmup_steps", minimum=0)
+        if self.micro_batch_size != AUTO:
+            self._check_int("micro_batch_size", minimum=1, auto=True)
+            if self.effective_batch_size % self.micro_batch_size:
+                raise ConfigError(
+                    "micro_batch_size",
+                    f"micro_batch_size must divide the effective batch (batch_size x gradient_accumulation_steps = "
+                    f"{self.effective_batch_size}), got {self.micro_batch_size!r}",
+                )
+        for name in ("gradient_checkpointing", "padding_free"):
+            if getattr(self, name) != AUTO:
+                self._check_bool(name, auto=True)
+        if self.attention not in ATTENTIONS:
+            raise ConfigError("attention", f"attention must be one of {', '.join(ATTENTIONS)}, got {self.attention!r}")
+        if self.pad_to_multiple_of != AUTO:
+            self._check_int("pad_to_multiple_of", minimum=1, optional=True, auto=True)
+        self._check_bool("use_liger_kernel")
         if self.lr_scheduler_type not in LR_SCHEDULERS:
             raise ConfigError(
                 "lr_scheduler_type",
                 f"lr_scheduler_type must be one of {', '.join(LR_SCHEDULERS)}, got {self.lr_scheduler_type!r}",
             )
-        self._check_bool("gradient_checkpointing")
         self._check_int("seed", minimum=0)
         self._check_int("logging_steps", minimum=1)
         self._check_int("save_steps", minimum=1, optional=True)
+        if not _is_number(self.eval_fraction) or not 0 <= self.eval_fraction <= 0.5:
+            raise ConfigError("eval_fraction", f"eval_fraction must be a number in [0, 0.5], got {self.eval_fraction!r}")
+        self._check_int("eval_steps", minimum=1, optional=True)
+        self._check_int("early_stopping_patience", minimum=1, optional=True)
+        if self.early_stopping_patience is not None and self.eval_fraction == 0:
+            raise ConfigError(
+                "early_stopping_patience",
+                f"early_stopping_patience is {self.early_stopping_patience} but eval_fraction is 0: early stopping "
+                "needs a held-out slice (set eval_fraction, e.g. 0.1)",
+            )
         if self.device not in DEVICES:
             raise ConfigError("device", f"device must be one of {', '.join(DEVICES)}, got {self.device!r}")
         if self.dtype not in DTYPES:
             raise ConfigError("dtype", f"dtype must be one of {', '.join(DTYPES)}, got {self.dtype!r}")
         self._check_bool("export_gguf")
 
-    def _check_int(self, name: str, minimum: int, optional: bool = False) -> None:
+    def _check_int(self, name: str, minimum: int, optional: bool = False, auto: bool = False) -> None:
         value = getattr(self, name)
         if value is None and optional:
             return
         if not _is_int(value) or value < minimum:
-            what = f"an integer >= {minimum}" + (" or null" if optional else "")
+            what = f"an integer >= {minimum}" + (" or null" if optional else "") + (' or "auto"' if auto else "")
             raise ConfigError(name, f"{name} must be {what}, got {value!r}")
 
-    def _check_bool(self, name: str) -> None:
+    def _check_bool(self, name: str, auto: bool = False) -> None:
         value = getattr(self, name)
         if not isinstance(value, bool):
-            raise ConfigError(name, f"{name} must be true or false, got {value!r}")
+            what = 'true, false or "auto"' if auto else "true or false"
+            raise ConfigError(name, f"{name} must be {what}, got {value!r}")
 
     # Derived values -------------------------------------------------------------------------------------------------
+    @property
+    def effective_batch_size(self) -> int:
+        """Examples per optimizer step: what the optimisation sees, however the step is split into micro-batches."""
+        return self.batch_size * self.gradient_accumulation_steps
+
     @property
     def adapter_dir(self) -> str:
         return os.path.join(self.output_dir, "adapter")

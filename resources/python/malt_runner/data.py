@@ -53,9 +53,15 @@ def _check_messages(value: Any, key: str, assistant_only: bool) -> str | None:
 
 def read_training_file(path: str | Path, method: str) -> list[dict[str, Any]]:
     """Parses and validates every line; returns the examples without `meta`, ready for `datasets.Dataset.from_list`."""
+    return read_training_file_with_lines(path, method)[0]
+
+
+def read_training_file_with_lines(path: str | Path, method: str) -> tuple[list[dict[str, Any]], list[int]]:
+    """Like `read_training_file`, with the 1-based line number of each example (for reports about single examples)."""
     columns = COLUMNS[method]
     file = str(path)
     examples: list[dict[str, Any]] = []
+    lines: list[int] = []
     try:
         handle = open(path, "rb")
     except OSError as e:
@@ -89,6 +95,7 @@ def read_training_file(path: str | Path, method: str) -> list[dict[str, Any]]:
                 if problem:
                     raise DataError(file, number, problem)
             examples.append({key: row[key] for key in columns})
+            lines.append(number)
     if not examples:
         raise DataError(file, None, "no training examples (the file is empty)")
-    return examples
+    return examples, lines

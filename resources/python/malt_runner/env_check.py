@@ -17,6 +17,7 @@ from . import __version__
 
 PYTHON_DIR = Path(__file__).resolve().parents[1]
 REQUIREMENT_FILES = ("requirements-torch.txt", "requirements.txt")
+OPTIONAL_REQUIREMENT_FILES = ("requirements-optional.txt",)  # reported, never required
 MIN_PYTHON = (3, 10)
 _PIN = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*==\s*([^\s;#]+)")
 
@@ -87,6 +88,7 @@ def env_report() -> dict[str, Any]:
         "packages": packages,
         "missing": [p["name"] for p in packages if p["installed"] is None],
         "mismatched": [p["name"] for p in packages if p["installed"] is not None and not p["ok"]],
+        "optional": check_packages(read_pins(OPTIONAL_REQUIREMENT_FILES)),
     }
     report["ok"] = python_ok and not report["missing"] and not report["mismatched"] and report["torch_version"] is not None
     return report

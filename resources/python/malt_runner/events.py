@@ -20,7 +20,7 @@ import threading
 import time
 from typing import IO, Any
 
-EVENT_TYPES = ("started", "progress", "metrics", "checkpoint", "finished", "error")
+EVENT_TYPES = ("started", "data", "plan", "progress", "metrics", "checkpoint", "finished", "error")
 ERROR_KINDS = ("bad_config", "bad_data", "oom", "cancelled", "internal")
 
 
@@ -59,15 +59,25 @@ class EventWriter:
             self.history.append(event)
         return event
 
+    def write_raw(self, line: str) -> None:
+        """Passes on one event line written by another runner process (the launcher relays rank 0's events)."""
+        with self._lock:
+            self._stream.write(line.rstrip("\n") + "\n")
+            self._stream.flush()
+
     def error(self, kind: str, message: str, **fields: Any) -> dict[str, Any]:
         assert kind in ERROR_KINDS, f"unknown error kind {kind!r}"
         return self.emit("error", kind=kind, message=message, **fields)
 
 
-def claim_stdout() -> EventWriter:
-    """Keeps fd 1 for events only and sends everything else written to stdout to stderr (see module docstring)."""
+def claim_stdout(write_events: bool = True) -> EventWriter:
+    """Keeps fd 1 for events only and sends everything else written to stdout to stderr (see module docstring).
+    With `write_events` False (a process other than rank 0 of a multi-process run) events go nowhere."""
     sys.stdout.flush()
     event_fd = os.dup(1)
     os.dup2(2, 1)
     sys.stdout = sys.stderr
+    if not write_events:
+        os.close(event_fd)
+        return EventWriter(open(os.devnull, "w", encoding="utf-8"))
     return EventWriter(os.fdopen(event_fd, "w", encoding="utf-8", buffering=1))

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import DEFAULT_ALPHA, DEFAULT_RANK, DEFAULT_TARGET_MODULES, ConfigError, JobConfig, check_paths
-from .data import read_training_file
+from .data import read_training_file_with_lines
 from .export_gguf_lora import ExportError, check_target_modules
 
 
@@ -18,6 +18,7 @@ from .export_gguf_lora import ExportError, check_target_modules
 class Preflight:
     lora: dict[str, Any]  # r, lora_alpha, [lora_dropout,] target_modules
     examples: list[dict[str, Any]]
+    lines: list[int]  # the 1-based line of each example in the training file
 
 
 def preflight(config: JobConfig) -> Preflight:
@@ -28,7 +29,8 @@ def preflight(config: JobConfig) -> Preflight:
             check_target_modules(lora["target_modules"])
         except ExportError as e:
             raise ConfigError("target_modules", str(e)) from e
-    return Preflight(lora=lora, examples=read_training_file(config.train_file, config.method))
+    examples, lines = read_training_file_with_lines(config.train_file, config.method)
+    return Preflight(lora=lora, examples=examples, lines=lines)
 
 
 def lora_settings(config: JobConfig) -> dict[str, Any]:

@@ -55,3 +55,10 @@ def dpo_run(tmp_path_factory, tiny_gguf, sft_run):
     }
     events, result = run_in_process(raw, work)
     return {"dir": work, "raw": raw, "events": events, "result": result}
+
+
+@pytest.fixture(scope="session")
+def tiny_tokenizer(tiny_gguf):
+    from malt_runner.train import load_tokenizer
+
+    return load_tokenizer(str(tiny_gguf))

@@ -51,6 +51,19 @@ BAD_VALUES = [
     ("device", "gpu"),
     ("dtype", "fp8"),
     ("export_gguf", 1),
+    ("num_epochs", "many"),
+    ("max_length", 0),
+    ("micro_batch_size", 0),
+    ("micro_batch_size", 3),  # does not divide the effective batch of 8
+    ("micro_batch_size", "big"),
+    ("gradient_checkpointing", "sometimes"),
+    ("padding_free", 1),
+    ("attention", "flash"),
+    ("pad_to_multiple_of", 0),
+    ("use_liger_kernel", "yes"),
+    ("eval_fraction", 0.6),
+    ("eval_fraction", -0.1),
+    ("eval_steps", 0),
 ]
 
 
@@ -68,6 +81,23 @@ def test_dpo_beta(beta):
     with pytest.raises(ConfigError) as info:
         job_config_from_dict({**GOOD, "method": "dpo", "beta": beta})
     assert info.value.field == "beta" and repr(beta) in str(info.value)
+
+
+def test_execution_defaults_are_automatic_and_never_change_the_optimisation():
+    c = job_config_from_dict({**GOOD, "batch_size": 4, "gradient_accumulation_steps": 2, "micro_batch_size": 2})
+    assert c.effective_batch_size == 8
+    d = job_config_from_dict(GOOD)
+    assert (d.micro_batch_size, d.gradient_checkpointing, d.padding_free, d.attention, d.pad_to_multiple_of) == ("auto",) * 5
+    assert d.max_length == 1024 and job_config_from_dict({**GOOD, "max_length": None}).max_length is None
+    assert job_config_from_dict({**GOOD, "num_epochs": "auto"}).num_epochs == "auto"
+    assert d.eval_fraction == 0 and d.early_stopping_patience is None and d.use_liger_kernel is False
+
+
+def test_early_stopping_needs_a_held_out_slice():
+    with pytest.raises(ConfigError) as info:
+        job_config_from_dict({**GOOD, "early_stopping_patience": 2})
+    assert info.value.field == "early_stopping_patience" and "eval_fraction" in str(info.value)
+    assert job_config_from_dict({**GOOD, "early_stopping_patience": 2, "eval_fraction": 0.1}).early_stopping_patience == 2
 
 
 def test_defaults_follow_the_paper():

@@ -25,6 +25,8 @@ def test_env_prints_one_json_object():
     assert report["missing"] == [] and report["mismatched"] == [] and report["ok"] is True, report
     assert proc.returncode == 0
     assert report["torch_version"].startswith("2.13.0")
+    # optional extras are listed, and their absence does not make the environment "not ok"
+    assert [p["name"] for p in report["optional"]] == ["liger-kernel"]
 
 
 def test_pins_are_exact_and_cover_the_direct_dependencies():

@@ -79,7 +79,7 @@ def test_the_samples_cover_every_event_type_and_error_kind():
 
 def test_a_real_sft_and_dpo_run_emit_the_samples_shapes(sft_run, dpo_run):
     events = sft_run["events"] + dpo_run["events"]
-    assert {e["type"] for e in events} == {"started", "progress", "metrics", "checkpoint", "finished"}
+    assert {e["type"] for e in events} == {"started", "data", "plan", "progress", "metrics", "checkpoint", "finished"}
     for event in events:
         check_event(event)
 

@@ -90,7 +90,7 @@ export class PythonRunner implements TrainingRunner {
     if (request.signal?.aborted) throw new CancelledError('cancelled before the runner started')
     const process_ = new RunnerProcess({
       python: venvPython(this.venvDir()),
-      args: ['-m', 'malt_runner', 'train', '--config', request.configPath],
+      args: ['-m', 'malt_runner', 'train', '--config', request.configPath, ...launcherArgs(request.launcher)],
       cwd: this.options.pythonDir,
       env: this.env(),
       logPath: request.logPath
@@ -194,6 +194,18 @@ export class PythonRunner implements TrainingRunner {
       })
     })
   }
+}
+
+/** The runner's own flags for `accelerate launch` (resources/python/README.md, "Several GPUs and machines"). */
+export function launcherArgs(launcher: TrainRequest['launcher']): string[] {
+  if (!launcher) return []
+  return [
+    '--launcher',
+    launcher.kind,
+    '--num-processes',
+    String(launcher.numProcesses),
+    ...(launcher.configFile ? ['--accelerate-config', launcher.configFile] : [])
+  ]
 }
 
 /** What stops training, read from the env report. */

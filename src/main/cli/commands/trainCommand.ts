@@ -1,9 +1,11 @@
+import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import { Option } from 'commander'
 import { roleSchema } from '@shared/api/schemas/common'
 import type { EnqueueTrainingInput, TrainingJobView } from '@shared/api/schemas/training'
 import { enqueueTrainingInputSchema, trainingPresetSchema, trainingStageSchema } from '@shared/api/schemas/training'
 import { AppError } from '@shared/errors'
+import { InvalidInputError } from '@shared/errors/InvalidInputError'
 import type { Role } from '@shared/roles'
 import { Workbench } from '../../app/Workbench'
 import type { CliIo } from '../CliIo'
@@ -26,7 +28,30 @@ const trainingFlags = new SchemaFlags(enqueueTrainingInputSchema, {
   '--threshold <θ>': { field: 'options.credit.threshold', description: 'credit threshold: ✓ iff value > θ' },
   '--pooling <pooling>': { field: 'options.credit.pooling', description: 'credit pooling' },
   '--base-model <file>': { field: 'options.baseModelPath', description: 'GGUF to train on', defaultHelp: 'the run’s model' },
-  '--device <device>': { field: 'options.device', description: 'auto (CUDA when present), cpu or cuda' }
+  '--device <device>': { field: 'options.device', description: 'auto (CUDA when present), cpu or cuda' },
+  '--gradient-checkpointing <when>': {
+    field: 'options.gradientCheckpointing',
+    description: 'auto (only when the GPU memory needs it; never on the CPU), on or off',
+    parse: (text, flag) => {
+      if (text === 'auto') return 'auto'
+      if (text === 'on' || text === 'off') return text === 'on'
+      throw new InvalidInputError(`${flag} must be auto, on or off, got '${text}'`, flag, 'auto, on or off', text)
+    }
+  },
+  '--eval-fraction <share>': { field: 'options.evalFraction', description: 'share of the training set held out to log its loss as eval_loss' },
+  '--early-stopping-patience <n>': {
+    field: 'options.earlyStoppingPatience',
+    description: 'with --eval-fraction: stop after n evaluations without a better eval_loss, keep the best adapter',
+    defaultHelp: 'never'
+  },
+  '--launcher <launcher>': { field: 'options.launcher', description: 'accelerate: run the runner under accelerate launch (several GPUs)' },
+  '--num-processes <n>': { field: 'options.numProcesses', description: 'with --launcher accelerate: processes, one per GPU' },
+  '--accelerate-config <file>': {
+    field: 'options.accelerateConfig',
+    description: 'with --launcher accelerate: an accelerate config file (FSDP, DeepSpeed, several machines)',
+    defaultHelp: 'none',
+    parse: (text) => resolve(text)
+  }
 })
 
 interface TrainOptions extends Record<string, unknown> {
@@ -37,6 +62,9 @@ interface TrainOptions extends Record<string, unknown> {
   continueOnFailure?: boolean
   rank?: string
   alpha?: string
+  launcher?: string
+  numProcesses?: string
+  accelerateConfig?: string
 }
 
 const endedStatuses = new Set(['completed', 'failed', 'cancelled', 'skipped'])
@@ -61,12 +89,16 @@ export function registerTrainCommand(program: Command, io: CliIo): void {
       '\nPrints progress (step/total, loss, ETA) on stderr and each trained adapter’s GGUF path on stdout. Ctrl+C cancels.\n' +
         'Examples:\n' +
         '  malt train --db w.sqlite --run 1 --role generator --stage sft --max-steps 50\n' +
-        '  malt train --db w.sqlite --run 1 --preset malt --continue-on-failure'
+        '  malt train --db w.sqlite --run 1 --preset malt --continue-on-failure\n' +
+        '  malt train --db w.sqlite --run 1 --preset malt --launcher accelerate --num-processes 8'
     )
     .action(async (options: TrainOptions) => {
       await withWorkbench(options, async (workbench) => {
         const api = workbench.api
         const { runId, options: trainingOptions } = trainingFlags.input(options) as Pick<EnqueueTrainingInput, 'runId' | 'options'>
+        if ((options.numProcesses !== undefined || options.accelerateConfig !== undefined) && options.launcher !== 'accelerate') {
+          throw new InvalidInputError('--num-processes and --accelerate-config need --launcher accelerate', 'launcher', 'accelerate', options.launcher ?? 'none')
+        }
         let jobs: TrainingJobView[]
         let cancelTarget: { jobId: number } | { planId: number }
         if (options.preset) {

@@ -41,6 +41,8 @@ export function buildRunnerConfig(input: RunnerConfigInput): Record<string, unkn
     warmup_steps: options.warmupSteps,
     lr_scheduler_type: options.lrScheduler,
     gradient_checkpointing: options.gradientCheckpointing,
+    eval_fraction: options.evalFraction,
+    early_stopping_patience: options.earlyStoppingPatience,
     seed: options.seed,
     logging_steps: options.loggingSteps,
     save_steps: options.saveSteps,

@@ -20,6 +20,11 @@ export interface TrainRequest {
   onEvent(event: RunnerEvent): void
   /** Aborting asks the runner to stop at the next step (SIGTERM), and kills it after a grace period. */
   signal?: AbortSignal
+  /**
+   * Run the job under `accelerate launch` with this many processes (DDP; FSDP or DeepSpeed through the config file).
+   * Defaults to one plain process.
+   */
+  launcher?: { kind: 'accelerate'; numProcesses: number; configFile?: string | null }
 }
 
 export interface SetupRequest {

@@ -31,6 +31,47 @@ export const startedEventSchema = z.strictObject({
   })
 })
 
+/** What fitting the data to max_length did: prompts cut from the left, examples left out (a completion is never cut). */
+export const dataEventSchema = z.strictObject({
+  type: z.literal('data'),
+  time,
+  examples: int,
+  kept: int,
+  max_length: int.nullable(),
+  applied_max_length: int,
+  longest_tokens: int,
+  prompts_truncated: int,
+  prompt_tokens_removed: int,
+  dropped: int,
+  /** 1-based lines of the training file (the first 20 of each kind). */
+  truncated_lines: z.array(int),
+  dropped_lines: z.array(int),
+  train_examples: int,
+  eval_examples: int
+})
+
+/** How each optimizer step of the effective batch runs (never what it optimises). */
+export const planEventSchema = z.strictObject({
+  type: z.literal('plan'),
+  time,
+  effective_batch_size: int,
+  micro_batch_size: int,
+  gradient_accumulation_steps: int,
+  gradient_checkpointing: z.boolean(),
+  world_size: int,
+  estimated_activation_bytes: z.number().nullable(),
+  free_memory_bytes: z.number().nullable(),
+  plan_reason: z.string(),
+  padding_free: z.boolean(),
+  padding_reason: z.string(),
+  attention: z.string(),
+  attention_reason: z.string(),
+  pad_to_multiple_of: int.nullable(),
+  use_liger_kernel: z.boolean(),
+  num_epochs: z.number(),
+  eval_steps: int.nullable()
+})
+
 export const progressEventSchema = z.strictObject({
   type: z.literal('progress'),
   time,
@@ -59,6 +100,12 @@ export const finishedEventSchema = z.strictObject({
   train_runtime_s: z.number(),
   tokens_per_second: z.number().nullable(),
   outside_fwd_bwd_fraction: z.number().nullable(),
+  /** Model FLOPs utilisation; null on the CPU and on a GPU without a known peak. */
+  mfu: z.number().nullable(),
+  /** With a held-out slice: its best loss and the step of it (the saved adapter is that step's). */
+  best_eval_loss: z.number().nullable(),
+  best_step: int.nullable(),
+  stopped_early: z.boolean(),
   load_seconds: z.number(),
   export_seconds: z.number(),
   total_seconds: z.number()
@@ -78,6 +125,8 @@ export const errorEventSchema = z.strictObject({
 
 export const runnerEventSchema = z.discriminatedUnion('type', [
   startedEventSchema,
+  dataEventSchema,
+  planEventSchema,
   progressEventSchema,
   metricsEventSchema,
   checkpointEventSchema,
@@ -88,6 +137,8 @@ export const runnerEventSchema = z.discriminatedUnion('type', [
 export type RunnerEvent = z.infer<typeof runnerEventSchema>
 export type MetricsEvent = z.infer<typeof metricsEventSchema>
 export type StartedEvent = z.infer<typeof startedEventSchema>
+export type DataEvent = z.infer<typeof dataEventSchema>
+export type PlanEvent = z.infer<typeof planEventSchema>
 export type ProgressEvent = z.infer<typeof progressEventSchema>
 export type FinishedEvent = z.infer<typeof finishedEventSchema>
 export type ErrorEvent = z.infer<typeof errorEventSchema>

@@ -1,11 +1,13 @@
-import type { TrainingResult } from '@shared/api/schemas/training'
+import type { TrainingDataFacts, TrainingPlanFacts, TrainingResult } from '@shared/api/schemas/training'
+import { trainingOptionsSchema } from '@shared/api/schemas/training'
 import { AppError, serializeError } from '@shared/errors'
+import { describeDataFit, describePlan } from '@shared/training/describeTrainingFacts'
 import { CancelledError } from '@shared/errors/CancelledError'
 import { dpoSkipReason } from '../../domain/training/stepsToSkip'
 import type { EventBus } from '../EventBus'
 import type { JobContext, JobManager } from '../JobManager'
 import type { AdapterRecord, AdapterRepository } from '../ports/AdapterRepository'
-import type { FinishedEvent, RunnerEvent } from '../ports/runnerEvents'
+import type { DataEvent, FinishedEvent, PlanEvent, RunnerEvent } from '../ports/runnerEvents'
 import type { TrainingJobRecord, TrainingRepository } from '../ports/TrainingRepository'
 import type { TrainingRunner } from '../ports/TrainingRunner'
 import type { TrainingWorkspace } from '../ports/TrainingWorkspace'
@@ -13,7 +15,8 @@ import type { PlanBookkeeping } from './PlanBookkeeping'
 
 /**
  * Runs one queued training job through the runner: a DPO step first learns its SFT step's adapter (or is skipped),
- * then the runner's events are stored as they arrive (progress, metrics by step, the facts of `started`) and sent on as
+ * then the runner's events are stored as they arrive (progress, metrics by step, the facts of `started`, `data` and
+ * `plan`: what was cut from the data, how each step ran) and sent on as
  * `training.metrics` events, and a finished job registers its GGUF LoRA adapter for the agents.
  */
 export class TrainingJobExecution {
@@ -73,22 +76,27 @@ export class TrainingJobExecution {
     const files = this.workspace.filesOf(jobId)
     const logPath = record.logPath ?? files.logPath
     this.workspace.appendLog(logPath, `--- ${new Date().toISOString()} workbench: starting ${record.name} (training job ${jobId}) ---`)
-    const seen: { started: Record<string, unknown> | null } = { started: null }
+    const options = trainingOptionsSchema.parse(record.options ?? {})
+    // The facts of the runner's started, data and plan events, kept in the job's result beside the finished event.
+    const seen: Record<string, Record<string, unknown>> = {}
     try {
       const finished = await this.runner.train({
         configPath: files.configPath,
         logPath,
         signal: context.signal,
         onEvent: (event) => {
-          const facts = this.onRunnerEvent(jobId, event, context)
-          if (facts) seen.started = facts
-        }
+          const facts = this.onRunnerEvent(jobId, event, context, seen)
+          if (facts) seen[event.type] = facts
+        },
+        ...(options.launcher === 'accelerate'
+          ? { launcher: { kind: 'accelerate' as const, numProcesses: options.numProcesses, configFile: options.accelerateConfig } }
+          : {})
       })
       const adapter = this.registerAdapter(this.repo.getJob(jobId), finished)
       this.repo.updateJob(jobId, {
         status: 'completed',
         step: finished.steps,
-        result: { started: seen.started, finished: resultOf(finished) },
+        result: { ...seen, finished: resultOf(finished) },
         finishedAt: new Date().toISOString()
       })
       context.log('info', `training job ${jobId} finished: adapter ${adapter.id} (${adapter.ggufPath})`)
@@ -96,7 +104,7 @@ export class TrainingJobExecution {
     } catch (error) {
       const cancelled = context.signal.aborted || error instanceof CancelledError
       const message = cancelled && this.closing() ? 'cancelled: the workbench closed while it ran' : serializeError(error).message
-      this.repo.updateJob(jobId, { status: cancelled ? 'cancelled' : 'failed', error: message, result: seen.started ? { started: seen.started } : null, finishedAt: new Date().toISOString() })
+      this.repo.updateJob(jobId, { status: cancelled ? 'cancelled' : 'failed', error: message, result: Object.keys(seen).length > 0 ? seen : null, finishedAt: new Date().toISOString() })
       this.workspace.appendLog(logPath, `--- ${new Date().toISOString()} workbench: ${cancelled ? 'cancelled' : 'failed'}: ${message.split('\n')[0]} ---`)
       this.afterJob(jobId)
       throw error
@@ -104,9 +112,27 @@ export class TrainingJobExecution {
     this.afterJob(jobId)
   }
 
-  /** Stores and forwards one runner event; returns the facts of a `started` event. */
-  private onRunnerEvent(jobId: number, event: RunnerEvent, context: JobContext): Record<string, unknown> | null {
+  /** Stores and forwards one runner event; returns the facts of a `started`, `data` or `plan` event. */
+  private onRunnerEvent(
+    jobId: number,
+    event: RunnerEvent,
+    context: JobContext,
+    seen: Record<string, Record<string, unknown>>
+  ): Record<string, unknown> | null {
     switch (event.type) {
+      case 'data': {
+        const facts = dataFactsOf(event)
+        this.repo.updateJob(jobId, { result: { ...seen, data: facts } })
+        if (event.prompts_truncated > 0 || event.dropped > 0) context.log('warn', `training job ${jobId}: ${describeDataFit(facts)}`)
+        this.events.changed('training')
+        return facts
+      }
+      case 'plan': {
+        const facts = planFactsOf(event)
+        this.repo.updateJob(jobId, { result: { ...seen, plan: facts } })
+        context.log('info', `training job ${jobId}: ${describePlan(facts)}`)
+        return facts
+      }
       case 'started': {
         const facts = {
           device: event.device,
@@ -118,7 +144,7 @@ export class TrainingJobExecution {
           runnerVersion: event.runner_version,
           pid: event.pid
         }
-        this.repo.updateJob(jobId, { result: { started: facts } })
+        this.repo.updateJob(jobId, { result: { ...seen, started: facts } })
         context.detail({ device: event.device_name, dtype: event.dtype, examples: event.train_examples })
         this.events.changed('training')
         return facts
@@ -169,6 +195,36 @@ export class TrainingJobExecution {
   }
 }
 
+function dataFactsOf(event: DataEvent): TrainingDataFacts {
+  return {
+    examples: event.examples,
+    kept: event.kept,
+    maxLength: event.max_length,
+    appliedMaxLength: event.applied_max_length,
+    longestTokens: event.longest_tokens,
+    promptsTruncated: event.prompts_truncated,
+    promptTokensRemoved: event.prompt_tokens_removed,
+    dropped: event.dropped,
+    truncatedLines: event.truncated_lines,
+    droppedLines: event.dropped_lines,
+    trainExamples: event.train_examples,
+    evalExamples: event.eval_examples
+  }
+}
+
+function planFactsOf(event: PlanEvent): TrainingPlanFacts {
+  return {
+    effectiveBatchSize: event.effective_batch_size,
+    microBatchSize: event.micro_batch_size,
+    gradientAccumulationSteps: event.gradient_accumulation_steps,
+    gradientCheckpointing: event.gradient_checkpointing,
+    worldSize: event.world_size,
+    paddingFree: event.padding_free,
+    attention: event.attention,
+    reason: event.plan_reason
+  }
+}
+
 function resultOf(finished: FinishedEvent): TrainingResult {
   return {
     steps: finished.steps,
@@ -177,6 +233,10 @@ function resultOf(finished: FinishedEvent): TrainingResult {
     trainRuntimeSeconds: finished.train_runtime_s,
     tokensPerSecond: finished.tokens_per_second,
     outsideFwdBwdFraction: finished.outside_fwd_bwd_fraction,
+    mfu: finished.mfu,
+    bestEvalLoss: finished.best_eval_loss,
+    bestStep: finished.best_step,
+    stoppedEarly: finished.stopped_early,
     loadSeconds: finished.load_seconds,
     exportSeconds: finished.export_seconds,
     totalSeconds: finished.total_seconds

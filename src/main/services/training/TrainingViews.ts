@@ -96,7 +96,12 @@ export class TrainingViews {
         }
         runNames.set(record.runId, name)
       }
-      const result = (record.result ?? {}) as { started?: TrainingJobView['started']; finished?: TrainingResult }
+      const result = (record.result ?? {}) as {
+        started?: TrainingJobView['started']
+        data?: TrainingJobView['data']
+        plan?: TrainingJobView['plan']
+        finished?: TrainingResult
+      }
       return {
         id: record.id,
         name: record.name,
@@ -120,6 +125,8 @@ export class TrainingViews {
         jobId: current?.trainingJobId === record.id ? current.jobManagerId : null,
         adapterId: adapterByJob.get(record.id) ?? null,
         started: result.started ?? null,
+        data: result.data ?? null,
+        plan: result.plan ?? null,
         result: result.finished ?? null
       }
     })

@@ -47,11 +47,29 @@ export const trainingOptionsSchema = z.object({
   /** Examples per forward pass: 8 in the paper. */
   batchSize: z.number().int().min(1).max(1024).default(8),
   gradientAccumulationSteps: z.number().int().min(1).max(1024).default(1),
-  /** Tokens of prompt + completion; longer examples are truncated at the end. */
+  /**
+   * Tokens of prompt + completion. A longer prompt is cut from the left; a completion is never cut (an example whose
+   * completion alone is longer is left out, and the job says which).
+   */
   maxLength: z.number().int().min(16).max(131_072).default(1024),
   warmupSteps: z.number().int().min(0).default(0),
   lrScheduler: z.enum(['linear', 'cosine', 'constant', 'constant_with_warmup']).default('linear'),
-  gradientCheckpointing: z.boolean().default(true),
+  /** `auto`: only when a micro-batch would not fit the GPU's free memory otherwise (never on the CPU). */
+  gradientCheckpointing: z.union([z.boolean(), z.literal('auto')]).default('auto'),
+  /**
+   * Share of the training set held out (seeded) to measure `eval_loss`, the curve that shows when SFT has converged
+   * (paper App. A.9). 0: none.
+   */
+  evalFraction: z.number().min(0).max(0.5).default(0),
+  /** Stop after this many evaluations without a better held-out loss and keep the best adapter. Needs evalFraction. */
+  earlyStoppingPatience: z.number().int().min(1).max(1000).nullable().default(null),
+  /**
+   * How the runner is started: `accelerate` runs it under `accelerate launch` with `numProcesses` processes (one per
+   * GPU; DDP, or FSDP/DeepSpeed through `accelerateConfig`, a config file written by `accelerate config`).
+   */
+  launcher: z.enum(['none', 'accelerate']).default('none'),
+  numProcesses: z.number().int().min(1).max(1024).default(1),
+  accelerateConfig: z.string().min(1).nullable().default(null),
   /** DPO's β: 0.2 in the paper. */
   beta: z.number().positive().max(10).default(0.2),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
@@ -109,6 +127,12 @@ export const trainingResultSchema = z.object({
   tokensPerSecond: z.number().nullable(),
   /** Share of optimizer-step wall time spent outside the forward and backward passes. */
   outsideFwdBwdFraction: z.number().nullable(),
+  /** Model FLOPs utilisation (null on the CPU or a GPU without a known peak); absent in jobs of older runners. */
+  mfu: z.number().nullable().optional(),
+  /** With a held-out slice: its best loss and that step (whose adapter was kept). */
+  bestEvalLoss: z.number().nullable().optional(),
+  bestStep: z.number().int().nullable().optional(),
+  stoppedEarly: z.boolean().optional(),
   loadSeconds: z.number(),
   exportSeconds: z.number(),
   totalSeconds: z.number()
@@ -126,6 +150,38 @@ export const trainingStartFactsSchema = z.object({
   runnerVersion: z.string(),
   pid: z.number().int()
 })
+
+/** Facts from the runner's `data` event: what fitting the examples to the max length did. */
+export const trainingDataFactsSchema = z.object({
+  examples: z.number().int(),
+  kept: z.number().int(),
+  maxLength: z.number().int().nullable(),
+  appliedMaxLength: z.number().int(),
+  longestTokens: z.number().int(),
+  promptsTruncated: z.number().int(),
+  promptTokensRemoved: z.number().int(),
+  /** Examples left out because their completion alone is longer than the max length. */
+  dropped: z.number().int(),
+  /** 1-based lines of the job's training file (the first 20 of each). */
+  truncatedLines: z.array(z.number().int()),
+  droppedLines: z.array(z.number().int()),
+  trainExamples: z.number().int(),
+  evalExamples: z.number().int()
+})
+export type TrainingDataFacts = z.infer<typeof trainingDataFactsSchema>
+
+/** Facts from the runner's `plan` event: how each step of the batch ran. */
+export const trainingPlanFactsSchema = z.object({
+  effectiveBatchSize: z.number().int(),
+  microBatchSize: z.number().int(),
+  gradientAccumulationSteps: z.number().int(),
+  gradientCheckpointing: z.boolean(),
+  worldSize: z.number().int(),
+  paddingFree: z.boolean(),
+  attention: z.string(),
+  reason: z.string()
+})
+export type TrainingPlanFacts = z.infer<typeof trainingPlanFactsSchema>
 
 export const trainingJobViewSchema = z.object({
   id: idSchema,
@@ -154,6 +210,9 @@ export const trainingJobViewSchema = z.object({
   jobId: z.string().nullable(),
   adapterId: idSchema.nullable(),
   started: trainingStartFactsSchema.nullable(),
+  /** What the runner did to the data (prompts cut, examples left out); null until it said. */
+  data: trainingDataFactsSchema.nullable().default(null),
+  plan: trainingPlanFactsSchema.nullable().default(null),
   result: trainingResultSchema.nullable()
 })
 export type TrainingJobView = z.infer<typeof trainingJobViewSchema>

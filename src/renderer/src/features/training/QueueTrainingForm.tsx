@@ -27,6 +27,8 @@ interface Draft {
   alpha: string
   beta: string
   maxLength: string
+  evalFraction: string
+  patience: string
   threshold: string
   pooling: 'global' | 'local'
   baseModelPath: string
@@ -48,6 +50,8 @@ const initialDraft: Draft = {
   alpha: '',
   beta: String(defaults.beta),
   maxLength: String(defaults.maxLength),
+  evalFraction: String(defaults.evalFraction),
+  patience: '',
   threshold: String(defaults.credit.threshold),
   pooling: defaults.credit.pooling,
   baseModelPath: '',
@@ -64,7 +68,9 @@ function optionsOf(draft: Draft, dpo: boolean): TrainingOptionsInput {
     maxLength: Number(draft.maxLength),
     beta: Number(draft.beta),
     device: draft.device,
-    maxSteps: number(draft.maxSteps) ?? null
+    maxSteps: number(draft.maxSteps) ?? null,
+    evalFraction: Number(draft.evalFraction),
+    earlyStoppingPatience: Number(draft.evalFraction) > 0 ? (number(draft.patience) ?? null) : null
   }
   if (draft.learningRate.trim()) options.learningRate = Number(draft.learningRate)
   if (!dpo && draft.rank.trim()) options.rank = Number(draft.rank)
@@ -191,6 +197,13 @@ export function QueueTrainingForm(): JSX.Element {
           <input type="number" min={16} value={draft.maxLength} onChange={(event) => update({ maxLength: event.target.value })} />
         </label>
         <label className="field">
+          <span>Held out for eval_loss / patience (0: none; empty: no early stop)</span>
+          <span className="field-pair">
+            <input type="number" step="0.05" min={0} max={0.5} value={draft.evalFraction} onChange={(event) => update({ evalFraction: event.target.value })} data-testid="training-eval-fraction" />
+            <input type="number" min={1} value={draft.patience} placeholder="—" disabled={Number(draft.evalFraction) <= 0} onChange={(event) => update({ patience: event.target.value })} />
+          </span>
+        </label>
+        <label className="field">
           <span>Credit θ / pooling</span>
           <span className="field-pair">
             <input type="number" step="0.05" min={0} max={1} value={draft.threshold} onChange={(event) => update({ threshold: event.target.value })} />
@@ -227,7 +240,8 @@ export function QueueTrainingForm(): JSX.Element {
           batchSize: Number(draft.batchSize),
           maxLength: Number(draft.maxLength),
           rank: Number(draft.rank.trim() || defaultRank),
-          gradientCheckpointing: defaults.gradientCheckpointing
+          // "auto" lets the runner turn checkpointing on (and split the batch) when the memory needs it: the lower bound.
+          gradientCheckpointing: defaults.gradientCheckpointing !== false
         }}
         device={draft.device}
       />

@@ -32,7 +32,9 @@ export function TrainingCurves(props: { metrics: TrainingMetrics; stage: 'sft' |
   const colors = themeColors()
   const { metrics } = props
   const hasRewards = metrics.names.includes('rewards/margins')
-  const lossRows = curveRows(metrics, ['loss'])
+  const lossRows = curveRows(metrics, ['loss', 'eval_loss'])
+  // The held-out slice's loss (a job with eval_fraction > 0): the curve that shows when SFT has converged.
+  const hasEvalLoss = metrics.names.includes('eval_loss')
   const rewardRows = curveRows(metrics, [...rewardSeries, 'rewards/accuracies'])
   const rewardColors: Record<(typeof rewardSeries)[number], string> = {
     'rewards/chosen': colors.good,
@@ -42,7 +44,14 @@ export function TrainingCurves(props: { metrics: TrainingMetrics; stage: 'sft' |
   const single = metrics.points.length === 1
   return (
     <div className="training-curves">
-      <ChartCard title="Loss" hint={props.stage === 'dpo' ? 'DPO loss by optimizer step (log 2 ≈ 0.69 at the start)' : 'SFT loss on the completion tokens, by optimizer step'} testId="chart-training-loss">
+      <ChartCard
+        title="Loss"
+        hint={
+          (props.stage === 'dpo' ? 'DPO loss by optimizer step (log 2 ≈ 0.69 at the start)' : 'SFT loss on the completion tokens, by optimizer step') +
+          (hasEvalLoss ? '; eval_loss: the same loss on the held-out slice' : '')
+        }
+        testId="chart-training-loss"
+      >
         <ResponsiveContainer width="100%" height={220}>
           <LineChart data={lossRows} margin={{ top: 8, right: 12, bottom: 0, left: -4 }}>
             <CartesianGrid stroke={colors.border} vertical={false} />
@@ -50,6 +59,8 @@ export function TrainingCurves(props: { metrics: TrainingMetrics; stage: 'sft' |
             <YAxis domain={['auto', 'auto']} tickLine={false} width={64} tickFormatter={formatTick} />
             <Tooltip formatter={formatValue} labelFormatter={(step) => `step ${String(step)}`} />
             <Line dataKey="loss" name="loss" stroke={colors.accent} strokeWidth={2} dot={single} isAnimationActive={false} connectNulls />
+            {hasEvalLoss && <Line dataKey="eval_loss" name="eval_loss" stroke={colors.verifier} strokeWidth={2} dot isAnimationActive={false} connectNulls />}
+            {hasEvalLoss && <Legend iconSize={10} wrapperStyle={{ fontSize: 11 }} />}
           </LineChart>
         </ResponsiveContainer>
       </ChartCard>

@@ -6,6 +6,7 @@ import { workbench } from '../../api/workbench'
 import { useAppStore } from '../../stores/useAppStore'
 import { useTrainingStore } from '../../stores/useTrainingStore'
 import { useLoaded } from '../runs/useLoaded'
+import { describeDataFit, describePlan } from '@shared/training/describeTrainingFacts'
 import { formatDuration } from './formatTraining'
 import { TrainingCurves } from './TrainingCurves'
 
@@ -61,6 +62,21 @@ export function TrainingJobDetail(props: { job: TrainingJobView }): JSX.Element 
               </dd>
             </>
           )}
+          {job.data && (
+            <>
+              <dt>Fitting</dt>
+              <dd data-testid="training-data-fit" className={job.data.dropped > 0 || job.data.promptsTruncated > 0 ? 'warning' : undefined}>
+                {describeDataFit(job.data)}
+                {job.data.evalExamples > 0 ? ` · ${job.data.evalExamples} held out for eval_loss` : ''}
+              </dd>
+            </>
+          )}
+          {job.plan && (
+            <>
+              <dt>Execution</dt>
+              <dd data-testid="training-plan">{describePlan(job.plan)}</dd>
+            </>
+          )}
           {result && (
             <>
               <dt>Result</dt>
@@ -69,6 +85,10 @@ export function TrainingJobDetail(props: { job: TrainingJobView }): JSX.Element 
                 {result.tokensPerSecond !== null ? ` · ${Math.round(result.tokensPerSecond)} tokens/s` : ''}
                 {result.outsideFwdBwdFraction !== null ? ` · ${(100 * result.outsideFwdBwdFraction).toFixed(0)}% of step time outside forward/backward` : ''}
                 {result.trainLoss !== null ? ` · mean loss ${result.trainLoss.toFixed(4)}` : ''}
+                {typeof result.mfu === 'number' ? ` · MFU ${(100 * result.mfu).toFixed(1)}%` : ''}
+                {typeof result.bestEvalLoss === 'number'
+                  ? ` · best eval_loss ${result.bestEvalLoss.toFixed(4)} at step ${result.bestStep ?? '—'}${result.stoppedEarly ? ' (stopped early; that adapter was kept)' : ''}`
+                  : ''}
               </dd>
             </>
           )}
