@@ -42,7 +42,7 @@ import type { LoadedModel } from '../src/main/adapters/llm/LoadedModel'
 import { SqliteRunRepository } from '../src/main/adapters/db/SqliteRunRepository'
 import { Workbench } from '../src/main/app/Workbench'
 import type { ChatMessage, GeneratedText, GenerationRequest, LanguageModelPort } from '../src/main/domain/agents/types'
-import { gradeAnswer } from '../src/main/domain/grading/gradeAnswer'
+import { gradeOutput } from '../src/main/domain/grading/gradeAnswer'
 import { expandQuestionTree, type SearchQuestion } from '../src/main/domain/search/expandQuestionTree'
 import { nodesPerQuestion } from '../src/main/domain/search/treeShape'
 
@@ -373,7 +373,7 @@ async function naiveTree(
       {
         model: naiveModel,
         messagesFor,
-        judge: (q, text) => gradeAnswer('gsm8k', text, q.answer),
+        judge: (q, text, role) => gradeOutput('gsm8k', text, q.answer, { statedOnly: role === 'verifier' }),
         saveNode: () => nextId++
       },
       { branching: settings.branching, sampling: { temperature, topP: 1, maxTokens: settings.maxTokens }, runSeed: settings.seed }

@@ -116,6 +116,11 @@ describe('Evaluation and Compare pages in Chromium over serve mode', () => {
     const detail = page.getByTestId('item-detail')
     await poll(() => detail.locator('.stage-output').count()).toBe(6)
     expect(await detail.innerText()).toMatch(/Pass 1[\s\S]*generator[\s\S]*verifier[\s\S]*refiner[\s\S]*Pass 2/)
+    // Every output says where its answer was found (marked in the text) or why there is none.
+    expect(await detail.getByTestId('grading-note').count()).toBe(6)
+    const marked = await detail.locator('mark.extracted-answer').count()
+    const unanswered = (await detail.getByTestId('grading-note').allInnerTexts()).filter((note) => /^no answer/.test(note)).length
+    expect(marked + unanswered).toBe(6)
 
     // Exports: the table as CSV and the items as JSONL.
     const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('evaluation-exports').getByRole('button', { name: 'CSV' }).click()])

@@ -51,6 +51,10 @@ describe('Playground in Chromium over serve mode, on SmolLM2', () => {
     await expect.poll(() => page.getByTestId('run-playground').innerText(), { timeout: 120_000 }).toBe('Run G → V → R')
     const generator = await page.getByTestId('pane-main-generator').innerText()
     expect(generator).toMatch(/answer .+ [✓✗]|no answer found/)
+    // Where the answer was found (marked in the output) and the verdict's reason, or why there is none.
+    const note = await page.getByTestId('pane-main-generator').getByTestId('grading-note').innerText()
+    expect(note).toMatch(/^from the .+ · .+|^no answer/)
+    expect(await page.getByTestId('pane-main-generator').locator('mark.extracted-answer').count()).toBe(note.startsWith('from') ? 1 : 0)
 
     // A verifier prompt without {{generation}} is flagged before anything runs.
     const verifierUser = page.getByTestId('template-verifier-user')

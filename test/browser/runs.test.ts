@@ -168,6 +168,8 @@ describe('Runs page in Chromium over serve mode', () => {
     const panel = page.getByTestId('node-panel')
     await expect.poll(() => panel.innerText()).toContain('R2.3.1')
     await panel.getByTestId('node-text').waitFor()
+    // The grader's verdict in words (a tiny random model's output often holds no answer at all).
+    expect((await panel.getByTestId('grading-note').innerText()).length).toBeGreaterThan(0)
     const prompt = panel.getByTestId('node-prompt')
     expect(await prompt.locator('li').count()).toBeGreaterThanOrEqual(2)
     expect(squash(await prompt.innerText())).toContain(questionStart)
@@ -190,6 +192,14 @@ describe('Runs page in Chromium over serve mode', () => {
     expect(rescued).toBeLessThanOrEqual(scripted.questions)
     await page.getByRole('table', { name: 'Run questions' }).locator('[role="row"][aria-rowindex="1"]').click()
     await expect.poll(() => page.getByTestId('tree-explorer').locator('.tree-node').count()).toBe(nodesPerQuestion)
+
+    // A refiner's output with the grader's extraction: the answer's text marked, and where it came from and why.
+    await page.getByTestId('node-1.2.0').click()
+    const panel = page.getByTestId('node-panel')
+    await panel.getByTestId('node-text').waitFor()
+    expect(await panel.getByTestId('node-text').locator('mark.extracted-answer').innerText()).toMatch(/^\d+$/)
+    expect(await panel.getByTestId('grading-note').innerText()).toMatch(/^from the Final Answer line · (equal as numbers|\d+ is not \d+)$/)
+    await panel.getByRole('button', { name: 'Close node' }).click()
 
     // Move θ across the first fractional value in the tree: that node's label must flip; values stay.
     const before = await valuePills(page)

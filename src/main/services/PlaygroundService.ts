@@ -4,7 +4,8 @@ import { playgroundRunInputSchema } from '@shared/api/schemas/playground'
 import { AppError, serializeError } from '@shared/errors'
 import { CancelledError } from '@shared/errors/CancelledError'
 import type { LanguageModelPort } from '../domain/agents/types'
-import { gradeAnswer } from '../domain/grading/gradeAnswer'
+import { gradeOutput } from '../domain/grading/gradeAnswer'
+import { gradingDetailOf } from '../domain/grading/gradingDetailOf'
 import { renderRoleMessages } from '../domain/prompts/renderRoleMessages'
 import { validateTemplate } from '../domain/prompts/validateTemplate'
 import type { EventBus } from './EventBus'
@@ -154,14 +155,19 @@ export class PlaygroundService {
         signal,
         onDelta: (_index, delta) => this.events.emit({ type: 'playground.delta', sessionId, lane, stage: role, delta })
       })
-      const graded = input.question.gold !== undefined ? gradeAnswer(input.benchmark, output!.text, input.question.gold, input.question.choices) : null
-      this.events.emit({ type: 'playground.stage', sessionId, lane, stage: role, status: 'done', answer: graded?.extracted ?? null, correct: graded?.correct ?? null })
+      // A verifier's answer is the one it states in the answer format, as in evaluations (paper §4–5).
+      const statedOnly = role === 'verifier'
+      const choices = input.question.choices ? { choices: input.question.choices } : {}
+      const graded = input.question.gold !== undefined ? gradeOutput(input.benchmark, output!.text, input.question.gold, { ...choices, statedOnly }) : null
+      const detail = gradingDetailOf(input.benchmark, output!.text, input.question.gold, { choices: input.question.choices ?? null, statedOnly })
+      this.events.emit({ type: 'playground.stage', sessionId, lane, stage: role, status: 'done', answer: graded?.extracted ?? null, correct: graded?.correct ?? null, ...detail })
       return {
         lane,
         stage: role,
         text: output!.text,
         answer: graded?.extracted ?? null,
         correct: graded?.correct ?? null,
+        ...detail,
         completionTokens: output!.completionTokens,
         durationMs: output!.durationMs
       }

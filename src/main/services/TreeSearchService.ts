@@ -15,7 +15,8 @@ import { AppError } from '@shared/errors'
 import type { ExportNode } from '../domain/export/toTrlRecords'
 import { type JsonlFile, jsonlFile } from '../domain/export/jsonlFile'
 import { toDpoRecord, toSftRecord, toTreeRecord } from '../domain/export/toTrlRecords'
-import { gradeAnswer } from '../domain/grading/gradeAnswer'
+import { gradeOutput } from '../domain/grading/gradeAnswer'
+import { gradingDetailOf } from '../domain/grading/gradingDetailOf'
 import { sampleInOrder } from '../domain/random/seededRandom'
 import { analyzeRun, matchesOutcome, questionFacts } from '../domain/search/analyzeRun'
 import type { OutcomeFilter } from '../domain/search/analyzeRun'
@@ -187,7 +188,8 @@ export class TreeSearchService {
                   ...(context.generation !== undefined ? { generation: context.generation } : {}),
                   ...(context.verification !== undefined ? { verification: context.verification } : {})
                 }),
-              judge: (q, text) => gradeAnswer(dataset.benchmark, text, q.answer, q.choices ?? undefined),
+              judge: (q, text, role) =>
+                gradeOutput(dataset.benchmark, text, q.answer, { ...(q.choices ? { choices: q.choices } : {}), statedOnly: role === 'verifier' }),
               saveNode: (node) => {
                 const id = this.runs.insertNode({
                   runId,
@@ -349,6 +351,8 @@ export class TreeSearchService {
 
   node(nodeId: number): NodeDetail {
     const node = this.runs.node(nodeId)
+    const question = this.datasets.getQuestion(node.questionId)
+    const detail = gradingDetailOf(this.benchmarkOf(node.runId), node.text, question.answer, { choices: question.choices, statedOnly: node.role === 'verifier' })
     return {
       id: node.id,
       runId: node.runId,
@@ -358,6 +362,7 @@ export class TreeSearchService {
       text: node.text,
       prompt: node.prompt,
       answer: node.answer,
+      ...detail,
       reward: node.reward,
       seed: node.seed,
       stopReason: node.stopReason,

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { roleSchema } from './schemas/common'
 import { jobSnapshotSchema } from './schemas/jobs'
+import { gradingDetailShape } from './schemas/common'
 
 /**
  * Everything the service side pushes to clients: over IPC (`webContents.send`) in the desktop app and over the
@@ -31,6 +32,7 @@ export const workbenchEventSchema = z.discriminatedUnion('type', [
     status: z.enum(['started', 'done', 'failed']),
     answer: z.string().nullable().optional(),
     correct: z.boolean().nullable().optional(),
+    ...gradingDetailShape,
     error: z.string().optional()
   }),
   z.object({

@@ -70,6 +70,34 @@ describe('malt grade', () => {
     expect(io2.errText()).toBe('graded 3: accuracy 66.7%\n')
   })
 
+  it('grades raw MATH prediction strings, and with --explain says where each answer was found and why (issue #12)', async () => {
+    const rows = [
+      { prediction: '-5', gold: '-5' },
+      { prediction: '$9$', gold: '9' },
+      { prediction: '\\[ 9 \\]', gold: '9' },
+      { prediction: 'Answer \\( 9 \\)', gold: '9' },
+      { prediction: '1,000.99', gold: '1000.99' },
+      { prediction: '7,425,000', gold: '7425000' },
+      { prediction: 'x \\geq 5', gold: '5 \\leq x' },
+      { prediction: 'x != 3', gold: 'x \\neq 3' },
+      { prediction: '2x+4y-3=0', gold: 'y=-\\frac{1}{2}x+\\frac{3}{4}' },
+      { prediction: '\\left[\\begin{array}{cc}1&2\\\\3&4\\end{array}\\right]', gold: '\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}' },
+      { prediction: 'x = 5+5+1 = 7 = 11', gold: '11' },
+      { prediction: 'We find that the area is 12 square units, so the answer is 12.', gold: '12' },
+      { prediction: 'x^2+}{', gold: '3' }
+    ]
+    const file = join(temp.dir, 'raw.jsonl')
+    writeFileSync(file, jsonl(rows))
+    const io = captureIo()
+    expect(await runCli(['grade', '--benchmark', 'math', '--in', file, '--explain'], io)).toBe(0)
+    const lines = io.outText().trim().split('\n').map((l) => JSON.parse(l) as { correct: boolean; source: string | null; reason: string; start: number; end: number; extracted: string | null })
+    expect(lines.map((l) => l.correct)).toEqual([...rows.slice(0, -1).map(() => true), false])
+    expect(lines.map((l) => l.source)).toEqual(['lastValue', 'math', 'math', 'math', 'lastValue', 'lastValue', 'lastValue', 'lastValue', 'lastValue', 'lastValue', 'lastValue', 'lastValue', 'lastValue'])
+    lines.forEach((l, i) => expect(rows[i]!.prediction.slice(l.start, l.end)).toBe(l.extracted))
+    expect(lines.at(-1)!.reason).toBe('could not parse "x^2+}{"')
+    expect(io.errText()).toBe('graded 13: accuracy 92.3%\n')
+  })
+
   it.each([
     ['gsm8k', [{ prediction: 'Final Answer: 1', gold: '#### 1' }, { prediction: 'x' }], "pred.jsonl:2 field 'gold': missing"],
     ['gsm8k', [{ prediction: 'Final Answer: 1', gold: '#### 1' }, { prediction: 'x', gold: true }], "pred.jsonl:2 field 'gold': expected a string or a number, got boolean"],

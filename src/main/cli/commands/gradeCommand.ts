@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { Command, Option } from 'commander'
 import { z } from 'zod'
 import { AppError } from '@shared/errors'
-import { gradeAnswer, type GradeResult } from '../../domain/grading/gradeAnswer'
+import { gradeOutput, type GradeResult } from '../../domain/grading/gradeAnswer'
 import { csqaGold } from '../../domain/grading/isCorrectAnswer'
 import { parseGsm8kGold } from '../../domain/grading/parseGsm8kGold'
 import type { CliIo } from '../CliIo'
@@ -16,9 +16,13 @@ Input: JSON Lines, one object per line:
   LaTeX (or a solution whose last \\boxed{} is the answer); for csqa, a letter A-E.
   Other fields are ignored. Blank lines are skipped (line numbers in errors still count them).
 
+  A prediction may be a whole model output or a bare answer ("-5", "$9$", "x \\geq 5", "1,000.99").
+
 Output: one line per graded input line, in order, to --out or stdout:
   {"extracted": <answer read from the prediction, or null>, "correct": true|false}
-and the summary "graded N: accuracy X%" on stderr.
+with --explain also "source" (where the answer was found: boxed, finalAnswer, finalAnswerIs, math,
+answerIs or lastValue; null when none), "start" and "end" (its offsets in the prediction) and "reason"
+(why the verdict, in words); and the summary "graded N: accuracy X%" on stderr.
 
 Every line is checked before anything is graded: a bad line fails the command with
 "error: FILE:LINE field 'NAME': ..." and exit code 1, and nothing is written.
@@ -33,11 +37,18 @@ export function registerGradeCommand(program: Command, io: CliIo): void {
     .addOption(new Option('--benchmark <name>', 'how to extract and compare answers').choices(benchmarks).makeOptionMandatory())
     .requiredOption('--in <file>', 'JSONL of {"prediction", "gold"[, "choices"]} lines')
     .option('--out <file>', 'write the graded lines here instead of stdout')
+    .option('--explain', 'add where the answer was found and why the verdict to each line')
     .addHelpText('after', helpText)
     .action(async (options: GradeCommandOptions) => {
       const records = parseGradeInput(await readInput(options.in), options.in, options.benchmark)
-      const results = records.map((r) => gradeAnswer(options.benchmark, r.prediction, r.gold, r.choices))
-      const lines = results.map((r) => JSON.stringify({ extracted: r.extracted, correct: r.correct }))
+      const results = records.map((r) => gradeOutput(options.benchmark, r.prediction, r.gold, r.choices ? { choices: r.choices } : {}))
+      const lines = results.map((r) =>
+        JSON.stringify({
+          extracted: r.extracted,
+          correct: r.correct,
+          ...(options.explain ? { source: r.extraction?.source ?? null, start: r.extraction?.start ?? null, end: r.extraction?.end ?? null, reason: r.reason } : {})
+        })
+      )
       if (options.out !== undefined) {
         await writeFile(options.out, lines.map((line) => `${line}\n`).join(''), 'utf8')
       } else {
@@ -51,6 +62,7 @@ interface GradeCommandOptions {
   benchmark: Benchmark
   in: string
   out?: string
+  explain?: boolean
 }
 
 interface GradeRecord {

@@ -2,7 +2,7 @@ import type { Role } from '@shared/roles'
 import type { Benchmark } from '@shared/benchmarks'
 import type { ChatMessage, GeneratedText, GenerationRequest, SamplingOptions } from '../agents/types'
 import { FailFastGroup } from '../concurrency/FailFastGroup'
-import { gradeAnswer, type GradeResult } from '../grading/gradeAnswer'
+import { gradeOutput, type GradeResult } from '../grading/gradeAnswer'
 import type { PromptVariables } from '../prompts/PromptTemplate'
 import { debateAgentMessages } from './debateAgentMessages'
 import type { ResolvedAdapter } from './EvalConfiguration'
@@ -73,8 +73,12 @@ export interface EvaluateItemPorts {
    * `verification: ''` for the G + R ablation's empty verification.
    */
   messagesFor(role: Role, vars: PromptVariables): ChatMessage[]
-  /** Defaults to `gradeAnswer(settings.benchmark, text, question.gold, question.choices)`. */
-  grade?(question: EvalQuestion, text: string): GradeResult
+  /**
+   * Defaults to `gradeOutput(settings.benchmark, text, question.gold, …)`, where a verifier's output counts only an
+   * answer it states in the answer format (`statedOnly`): a critique ending "I checked 2 steps." states none, and
+   * the generator's answer stands for the verifier's turn (paper §4–5).
+   */
+  grade?(question: EvalQuestion, text: string, role: Role): GradeResult
   /** Stores a unit durably; it must be committed when this returns (or its promise resolves). */
   save(unit: CompletedUnit): void | Promise<void>
 }
@@ -100,7 +104,10 @@ export async function evaluateItem(
   settings: EvaluateItemSettings
 ): Promise<EvaluateItemResult> {
   const { question } = item
-  const grade = ports.grade ?? ((q: EvalQuestion, text: string) => gradeAnswer(settings.benchmark, text, q.gold, q.choices ?? undefined))
+  const grade =
+    ports.grade ??
+    ((q: EvalQuestion, text: string, role: Role) =>
+      gradeOutput(settings.benchmark, text, q.gold, { ...(q.choices ? { choices: q.choices } : {}), statedOnly: role === 'verifier' }))
   const texts = new Map<string, string>()
   for (const unit of stored) texts.set(unit.key, unit.text)
 
@@ -167,7 +174,7 @@ export async function evaluateItem(
   const accept = (unit: WorkUnit, role: Role, adapter: ResolvedAdapter, messages: ChatMessage[], output: GeneratedText) => {
     // An interrupted sample is not a unit: it is generated again, whole, on resume.
     if (output.stopReason === 'abort' || group.stopped) return
-    const verdict = grade(question, output.text)
+    const verdict = grade(question, output.text, role)
     const saved = ports.save({
       seed: item.seed,
       questionId: question.id,

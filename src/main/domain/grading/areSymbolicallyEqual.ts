@@ -15,11 +15,32 @@ import { ComputeEngine, isNumber, type Expression } from '@cortex-js/compute-eng
  * unparsable input is "not equal", so the caller's string comparison decides. Nothing ever throws out.
  */
 export function areSymbolicallyEqual(a: string, b: string): boolean {
-  return guarded(() => {
+  return compareSymbolically(a, b) === 'equal'
+}
+
+/**
+ * What {@link areSymbolicallyEqual} found: `unparsable` when compute-engine cannot read a side, `refused` when a
+ * side could be expensive to evaluate, so the caller can say why an answer was graded wrong.
+ */
+export type SymbolicVerdict = 'equal' | 'different' | 'unparsable' | 'refused'
+
+export function compareSymbolically(a: string, b: string): SymbolicVerdict {
+  return guarded<SymbolicVerdict>('different', () => {
     const ea = parseSafely(a)
     const eb = parseSafely(b)
-    if (!ea || !eb) return false
-    return sameFunction(ea, eb)
+    if (ea === 'unparsable' || eb === 'unparsable') return 'unparsable'
+    if (ea === 'refused' || eb === 'refused') return 'refused'
+    return sameFunction(ea, eb) ? 'equal' : 'different'
+  })
+}
+
+/** The numeric value of a constant expression (`\sqrt{2}`, `\frac{\pi}{6}`), or null (variables, unparsable, complex). */
+export function constantValue(latex: string): number | null {
+  return guarded<number | null>(null, () => {
+    const e = parseSafely(latex)
+    if (typeof e === 'string' || e.unknowns.length > 0) return null
+    const v = valueAt(e, [], [])
+    return v && Math.abs(v.im) <= tolerance * Math.max(1, Math.abs(v.re)) ? v.re : null
   })
 }
 
@@ -29,28 +50,43 @@ export function areSymbolicallyEqual(a: string, b: string): boolean {
  * same fixed points.
  */
 export function areEquationsEquivalent(a: Equation, b: Equation): boolean {
-  return guarded(() => {
+  return proportionality(a, b) !== null
+}
+
+/**
+ * Whether two inequalities `lhs < rhs` (or ≤, ≠, written with `lhs - rhs` on the left of the relation) hold for the
+ * same values: `lhs - rhs` of one is a constant multiple of the other's, positive for < and ≤, any for ≠.
+ */
+export function areInequalitiesEquivalent(a: Equation, b: Equation, signMatters: boolean): boolean {
+  const ratio = proportionality(a, b)
+  if (ratio === null) return false
+  return !signMatters || (Math.abs(ratio.im) <= tolerance && ratio.re > 0)
+}
+
+/** The constant c with `a.lhs - a.rhs = c (b.lhs - b.rhs)` at the sample points, or null. */
+function proportionality(a: Equation, b: Equation): Complex | null {
+  return guarded<Complex | null>(null, () => {
     const fa = parseSafely(`(${a.lhs})-(${a.rhs})`)
     const fb = parseSafely(`(${b.lhs})-(${b.rhs})`)
-    if (!fa || !fb) return false
+    if (typeof fa === 'string' || typeof fb === 'string') return null
     const variables = unionOf(fa.unknowns, fb.unknowns)
-    if (variables.length > maxVariables) return false
+    if (variables.length > maxVariables) return null
     let ratio: Complex | null = null
     let checked = 0
     for (const point of samplePoints) {
       const va = valueAt(fa, variables, point)
       const vb = valueAt(fb, variables, point)
-      if (!va || !vb) return false
+      if (!va || !vb) return null
       const aZero = isNearZero(va)
       const bZero = isNearZero(vb)
       if (aZero && bZero) continue
-      if (aZero !== bZero) return false
+      if (aZero !== bZero) return null
       const r = divide(va, vb)
-      if (ratio && !areClose(ratio, r)) return false
+      if (ratio && !areClose(ratio, r)) return null
       ratio = r
       checked++
     }
-    return checked >= (variables.length === 0 ? 1 : 2)
+    return checked >= (variables.length === 0 ? 1 : 2) ? ratio : null
   })
 }
 
@@ -107,21 +143,23 @@ function engine(): ComputeEngine {
   return sharedEngine
 }
 
-function guarded(compare: () => boolean): boolean {
+function guarded<T extends string | number | object | null>(fallback: T, compare: () => T): T {
   try {
-    return engine().withTimeLimit(timeLimitMs, compare)
+    return engine().withTimeLimit(timeLimitMs, compare as () => T extends Promise<unknown> ? never : T) as T
   } catch {
-    return false
+    return fallback
   }
 }
 
-function parseSafely(latex: string): Expression | null {
-  if (latex.length === 0 || latex.length > maxLatexLength) return null
+function parseSafely(latex: string): Expression | 'unparsable' | 'refused' {
+  if (latex.length === 0) return 'unparsable'
+  if (latex.length > maxLatexLength) return 'refused'
   const ce = engine()
   const raw = ce.parse(latex, { form: 'raw' })
-  if (!raw.isValid || !isSafe(raw.json, 0)) return null
+  if (!raw.isValid) return 'unparsable'
+  if (!isSafe(raw.json, 0)) return 'refused'
   const expr = ce.parse(latex)
-  return expr.isValid ? expr : null
+  return expr.isValid ? expr : 'unparsable'
 }
 
 function sameFunction(ea: Expression, eb: Expression): boolean {

@@ -1,3 +1,4 @@
+import type { AnswerExtraction, ExtractionSource } from '@shared/grading/AnswerExtraction'
 import { locateAnswerSpans } from './locateAnswerSpans'
 
 export const csqaLabels = ['A', 'B', 'C', 'D', 'E'] as const
@@ -16,15 +17,26 @@ export const csqaLabels = ['A', 'B', 'C', 'D', 'E'] as const
  * @param choices the five choice texts in label order, used to map a written-out answer to its letter.
  */
 export function extractCsqaAnswer(output: string, choices: readonly string[] = []): string | null {
+  return findCsqaAnswer(output, choices)?.answer ?? null
+}
+
+/**
+ * {@link extractCsqaAnswer} with where the letter was found: the span it was read from (`finalAnswer`, `boxed`),
+ * the last `(X)` (`lastValue`) or "answer is X" (`answerIs`).
+ */
+export function findCsqaAnswer(output: string, choices: readonly string[] = []): AnswerExtraction | null {
   const spans = locateAnswerSpans(output)
   for (let i = spans.length - 1; i >= 0; i--) {
-    const letter = letterFromSpan(spans[i]!.text, choices)
-    if (letter) return letter
+    const span = spans[i]!
+    const letter = letterFromSpan(span.text, choices)
+    if (letter) return { answer: letter, source: span.kind as ExtractionSource, start: span.start, end: span.end }
   }
   const parenthesized = [...output.matchAll(/\(([A-E])\)/g)].at(-1)
-  if (parenthesized) return parenthesized[1]!
+  if (parenthesized) return { answer: parenthesized[1]!, source: 'lastValue', start: parenthesized.index, end: parenthesized.index + 3 }
   const answerIs = [...output.matchAll(/answer is\s*:?\s*\**\s*\(?([A-E])(?![A-Za-z])/g)].at(-1)
-  return answerIs ? answerIs[1]! : null
+  if (!answerIs) return null
+  const end = answerIs.index + answerIs[0].length
+  return { answer: answerIs[1]!, source: 'answerIs', start: end - 1, end }
 }
 
 function letterFromSpan(text: string, choices: readonly string[]): string | null {

@@ -1,36 +1,40 @@
 /**
  * Where a model's output states its answer. The role prompts ask for `Final Answer: …` and the debate
  * prompts for `\boxed{…}`, and models mix both (and repeat them: the paper quotes
- * `**Final Answer: Final Answer: 125**`), so the extractors look at every such span and take the last.
+ * `**Final Answer: Final Answer: 125**`), so the extractors look at every such span.
  */
 export interface AnswerSpan {
-  kind: 'finalAnswer' | 'boxed'
+  /** `finalAnswer`: "Final Answer:"; `finalAnswerIs`: "final answer is" (Minerva's sentence); `boxed`: `\boxed{}`. */
+  kind: 'finalAnswer' | 'finalAnswerIs' | 'boxed'
   /** Offset of the marker (`Final Answer`, `\boxed`) in the output; later spans win. */
   index: number
   /**
-   * For `finalAnswer`: the rest of the marker's line (or the next non-empty line when the marker ends its
-   * line), with markdown emphasis around it removed. For `boxed`: the brace-matched content.
+   * For `finalAnswer`/`finalAnswerIs`: the rest of the marker's line (or the next non-empty line when the marker
+   * ends its line), with markdown emphasis around it removed. For `boxed`: the brace-matched content.
    */
   text: string
+  /** Offsets of `text` in the output: `output.slice(start, end) === text`. */
+  start: number
+  end: number
 }
 
 // "Final Answer:", "**Final Answer:**", "final answer is", "Final Answer**: ".
-const finalAnswerPattern = /final\s*answer\s*(?:\*\*|__)?\s*(?:is\b)?\s*(?:\*\*|__)?\s*[:：]?/gi
+const finalAnswerPattern = /final\s*answer\s*(?:\*\*|__)?\s*(is\b)?\s*(?:\*\*|__)?\s*[:：]?/gi
 const boxedPattern = /\\(?:boxed|fbox)(?![a-zA-Z])/g
 
 export function locateAnswerSpans(output: string): AnswerSpan[] {
   const spans: AnswerSpan[] = []
 
   for (const match of output.matchAll(finalAnswerPattern)) {
-    const text = lineAfter(output, match.index + match[0].length)
-    spans.push({ kind: 'finalAnswer', index: match.index, text: stripEmphasis(text) })
+    const { start, end } = lineAfter(output, match.index + match[0].length)
+    spans.push({ kind: match[1] ? 'finalAnswerIs' : 'finalAnswer', index: match.index, text: output.slice(start, end), start, end })
   }
 
   let closers: Map<number, number> | undefined
   for (const match of output.matchAll(boxedPattern)) {
     closers ??= matchBraces(output)
     const content = boxedContent(output, match.index + match[0].length, closers)
-    if (content !== null) spans.push({ kind: 'boxed', index: match.index, text: content })
+    if (content !== null) spans.push({ kind: 'boxed', index: match.index, text: output.slice(content.start, content.end), ...content })
   }
 
   return spans.sort((a, b) => a.index - b.index)
@@ -42,22 +46,28 @@ export function lastBoxedContent(text: string): string | null {
   return boxed.at(-1)?.text ?? null
 }
 
+interface Range {
+  start: number
+  end: number
+}
+
 /**
  * Reads what follows `\boxed`: a brace group (braces matched, `\{` and `\}` skipped), or in the
  * `\boxed 5` form the text up to a `$`, a line end or the end. An unclosed group (a truncated output)
  * is no answer.
  */
-function boxedContent(text: string, from: number, closers: ReadonlyMap<number, number>): string | null {
+function boxedContent(text: string, from: number, closers: ReadonlyMap<number, number>): Range | null {
   let i = from
   while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++
   if (text[i] !== '{') {
     if (i === from) return null // `\boxedx` is not the spaced form
-    const end = text.slice(i).search(/[$\n]/)
-    const content = (end < 0 ? text.slice(i) : text.slice(i, i + end)).trim().replace(/[.,;]$/, '')
-    return content.length > 0 ? content : null
+    const stop = text.slice(i).search(/[$\n]/)
+    const range = trimmed(text, i, stop < 0 ? text.length : i + stop)
+    if (/[.,;]$/.test(text.slice(range.start, range.end))) range.end--
+    return range.end > range.start ? trimmed(text, range.start, range.end) : null
   }
   const close = closers.get(i)
-  return close === undefined ? null : text.slice(i + 1, close).trim()
+  return close === undefined ? null : trimmed(text, i + 1, close)
 }
 
 /**
@@ -82,17 +92,28 @@ function matchBraces(text: string): Map<number, number> {
 // The value is on the marker's line or soon after it; the window keeps many markers from costing n².
 const valueWindow = 2000
 
-function lineAfter(text: string, from: number): string {
-  const lines = text.slice(from, from + valueWindow).split('\n')
-  const first = lines[0]!.trim()
-  if (stripEmphasis(first).length > 0) return first
-  // The value sits on the next line: "Final Answer:\n\n25".
-  return lines.slice(1).find((line) => stripEmphasis(line.trim()).length > 0)?.trim() ?? ''
+/** The rest of the line from `from` without emphasis, or the next non-empty line when that is empty. */
+function lineAfter(text: string, from: number): Range {
+  const limit = Math.min(text.length, from + valueWindow)
+  let lineStart = from
+  while (lineStart < limit) {
+    let lineEnd = text.indexOf('\n', lineStart)
+    if (lineEnd < 0 || lineEnd > limit) lineEnd = limit
+    const range = withoutEmphasis(text, lineStart, lineEnd)
+    if (range.end > range.start) return range
+    lineStart = lineEnd + 1
+  }
+  return { start: from, end: from }
 }
 
-function stripEmphasis(text: string): string {
-  return text
-    .replace(/^[\s*_#>]+/, '')
-    .replace(/[\s*_]+$/, '')
-    .trim()
+function withoutEmphasis(text: string, start: number, end: number): Range {
+  while (start < end && /[\s*_#>]/.test(text[start]!)) start++
+  while (end > start && /[\s*_]/.test(text[end - 1]!)) end--
+  return { start, end }
+}
+
+function trimmed(text: string, start: number, end: number): Range {
+  while (start < end && /\s/.test(text[start]!)) start++
+  while (end > start && /\s/.test(text[end - 1]!)) end--
+  return { start, end }
 }

@@ -9,7 +9,7 @@ import { formatExactNumber, parseExactNumber } from './ExactNumber'
  */
 
 /** Commands whose argument is plain text or a style: `\text{Evelyn}` is `Evelyn`. */
-const textCommands = ['text', 'textbf', 'textit', 'textrm', 'mbox', 'mathrm', 'mathbf', 'mathit', 'boldsymbol']
+const textCommands = ['text', 'textbf', 'textit', 'textrm', 'textnormal', 'mbox', 'mathrm', 'mathbf', 'mathit', 'boldsymbol']
 
 /**
  * Words after a number are dropped as units or nouns ("5 cm", "12 inches", "3 apples"), except these, which
@@ -42,7 +42,7 @@ export function prepareMathAnswer(answer: string): string {
   s = unwrapTextCommands(s)
   s = s.replace(/\\%|%/g, '')
   s = s.replace(/(^|[^\d])\.(\d)/g, (_, before: string, digit: string) => `${before}0.${digit}`)
-  s = dropVariablePrefix(s.trim())
+  s = dropSetMembership(s.trim())
   s = fixSqrt(s)
   s = fixFracs(s)
   s = s.replace(/_\{(\w+)\}/g, '_$1')
@@ -60,7 +60,7 @@ export function prepareMathAnswer(answer: string): string {
  * needs {@link isMathEquivalent}.
  */
 export function normalizeMathAnswer(answer: string): string {
-  const s = prepareMathAnswer(answer).replace(/\s+/g, '')
+  const s = dropVariablePrefix(prepareMathAnswer(answer)).replace(/\s+/g, '')
   const n = parseExactNumber(s)
   return n ? formatExactNumber(n) : s
 }
@@ -81,7 +81,7 @@ function unwrapDelimiters(s: string): string {
 
 /** `10\text{ units}`, `864 \mbox{ inches}^2`, `5 cm`: a number (or expression) followed by words. */
 function removeUnits(s: string): string {
-  const command = /^(.*?[^\s])\s*\\(?:text|mbox|mathrm)\s*\{(\s*)([a-zA-Z][a-zA-Z .]*)\}\s*(?:\^\s*\{?\d\}?)?$/.exec(s)
+  const command = /^(.*?[^\s])\s*\\(?:text|textbf|textit|textrm|textnormal|mbox|mathrm)\s*\{(\s*)([a-zA-Z][a-zA-Z .]*)\}\s*(?:\^\s*\{?\d\}?)?$/.exec(s)
   if (command && /\d/.test(command[1]!)) {
     // Hendrycks: "\text{ " (with a space) only ever introduces units. Without the space, a single letter
     // or a math word ("2\mathrm{i}") is part of the answer.
@@ -109,10 +109,14 @@ function unwrapTextCommands(s: string): string {
   return s
 }
 
-/** `x = 5` is `5` and `x \in [-2,7]` is `[-2,7]`: the answer names the variable it solves for. */
-function dropVariablePrefix(s: string): string {
+/** `x \in [-2,7]` is `[-2,7]`: the answer names the variable it solves for. */
+function dropSetMembership(s: string): string {
   const inSet = /^[a-zA-Z]\s*\\in(?![a-zA-Z])\s*(.+)$/.exec(s)
-  if (inSet) return inSet[1]!
+  return inSet ? inSet[1]! : s
+}
+
+/** `x = 5` is `5` as a vote key; the comparison reads assignments itself (an equation may be the answer). */
+function dropVariablePrefix(s: string): string {
   const parts = s.split('=')
   if (parts.length !== 2) return s
   const lhs = parts[0]!.trim()

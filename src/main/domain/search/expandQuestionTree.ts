@@ -47,7 +47,8 @@ export interface TreeSearchPorts {
   /** The role's prompt for this question and context, from the run's template versions. */
   messagesFor(role: Role, question: SearchQuestion, context: { generation?: string; verification?: string }): ChatMessage[]
   /** Answer extraction and grading against the gold answer (the fixed function T and reward R of §4.2). */
-  judge(question: SearchQuestion, text: string): { extracted: string | null; correct: boolean }
+  /** Grades one output; `role` lets a verifier count only an answer it states in the answer format. */
+  judge(question: SearchQuestion, text: string, role: Role): { extracted: string | null; correct: boolean }
   /** Stores a node durably and returns its id. Must be done (committed) when it returns. */
   saveNode(node: CompletedNode): number
 }
@@ -101,7 +102,7 @@ export async function expandQuestionTree(
             if (output.stopReason === 'abort' || group.stopped) return
             try {
               const path = missing[index]!
-              const verdict = ports.judge(question, output.text)
+              const verdict = ports.judge(question, output.text, role)
               const id = ports.saveNode({
                 questionId: question.id,
                 parentId: parent?.id ?? null,

@@ -26,6 +26,7 @@ import { finalTurnIndex, keysOfConfiguration, turnAnswers, turnsOf, voteAnswers 
 import type { UnitTemplate } from '../../domain/eval/WorkUnit'
 import { configurationPassUnits } from '../../domain/eval/WorkUnit'
 import { type JsonlFile, jsonlFile } from '../../domain/export/jsonlFile'
+import { gradingDetailOf, type GradingDetail } from '../../domain/grading/gradingDetailOf'
 import type { DatasetRepository, StoredQuestion } from '../ports/DatasetRepository'
 import type { EvalItemVerdict, EvalOutputRow, EvaluationRecord, EvaluationRepository } from '../ports/EvaluationRepository'
 
@@ -269,7 +270,7 @@ export class EvaluationQueries {
           pass,
           units: templates.flatMap((template) => {
             const row = units.get(template.key)
-            return row ? [unitView(row, template, prompts)] : []
+            return row ? [unitView(row, template, prompts, gradingDetailOf(benchmark, row.text, question.answer, { choices: question.choices, statedOnly: row.role === 'verifier' }))] : []
           })
         }))
       }
@@ -414,7 +415,7 @@ function groupRows(rows: readonly EvalOutputRow[]): Map<string, Map<string, Eval
   return byItem
 }
 
-function unitView(row: EvalOutputRow, template: UnitTemplate, prompts: boolean): EvalUnitView {
+function unitView(row: EvalOutputRow, template: UnitTemplate, prompts: boolean, detail: GradingDetail): EvalUnitView {
   return {
     outputId: row.id,
     key: row.key,
@@ -425,6 +426,7 @@ function unitView(row: EvalOutputRow, template: UnitTemplate, prompts: boolean):
     text: row.text,
     answer: row.answer,
     correct: row.correct,
+    ...detail,
     samplingSeed: row.samplingSeed,
     stopReason: row.stopReason,
     completionTokens: row.completionTokens,

@@ -5,6 +5,7 @@ import type { PlaygroundRunInput, PlaygroundSession } from '@shared/api/schemas/
 import type { PromptTemplateRecord } from '@shared/api/schemas/prompts'
 import type { AppError } from '@shared/errors'
 import { workbench } from '../api/workbench'
+import type { AnswerExtractionView } from '@shared/api/schemas/common'
 
 export type Role = 'generator' | 'verifier' | 'refiner'
 export type Lane = 'main' | 'compare'
@@ -15,6 +16,9 @@ export interface PaneState {
   status: 'idle' | 'running' | 'done' | 'failed'
   answer: string | null
   correct: boolean | null
+  /** Where the grader read the answer in `text`, and why its verdict (absent in sessions stored before). */
+  extraction?: AnswerExtractionView | null
+  gradeReason?: string | null
   error?: string
 }
 
@@ -170,7 +174,16 @@ export const usePlaygroundStore = create<PlaygroundState>((set, get) => ({
   },
   restore(session) {
     const panes = emptyPanes()
-    for (const result of session.results) panes[result.lane][result.stage] = { text: result.text, status: 'done', answer: result.answer, correct: result.correct }
+    for (const result of session.results) {
+      panes[result.lane][result.stage] = {
+        text: result.text,
+        status: 'done',
+        answer: result.answer,
+        correct: result.correct,
+        extraction: result.extraction ?? null,
+        gradeReason: result.gradeReason ?? null
+      }
+    }
     set({
       benchmark: session.benchmark,
       question: { text: session.question.text, gold: session.question.gold ?? '', choices: session.question.choices ?? [], ...(session.question.questionId ? { questionId: session.question.questionId } : {}) },
@@ -198,7 +211,15 @@ export const usePlaygroundStore = create<PlaygroundState>((set, get) => ({
         const next: PaneState =
           event.status === 'started'
             ? { ...emptyPane(), status: 'running' }
-            : { ...pane, status: event.status === 'done' ? 'done' : 'failed', answer: event.answer ?? null, correct: event.correct ?? null, ...(event.error ? { error: event.error } : {}) }
+            : {
+                ...pane,
+                status: event.status === 'done' ? 'done' : 'failed',
+                answer: event.answer ?? null,
+                correct: event.correct ?? null,
+                extraction: event.extraction ?? null,
+                gradeReason: event.gradeReason ?? null,
+                ...(event.error ? { error: event.error } : {})
+              }
         return { panes: { ...state.panes, [event.lane]: { ...state.panes[event.lane], [event.stage]: next } } }
       })
     } else if (event.type === 'playground.finished') {

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { procedure } from '../procedure'
 import { roles } from '../../roles'
-import { benchmarkSchema, idSchema, isoDateSchema, nothing, perRoleSchema, roleSchema } from './common'
+import { benchmarkSchema, gradingDetailShape, idSchema, isoDateSchema, nothing, perRoleSchema, roleSchema } from './common'
 import { splitSchema } from './datasets'
 import { samplingSchema } from './runs'
 
@@ -238,6 +238,7 @@ export const evalUnitViewSchema = z.object({
   /** What the grader extracted (a verifier's stated answer, often none). */
   answer: z.string().nullable(),
   correct: z.boolean(),
+  ...gradingDetailShape,
   samplingSeed: z.number().int(),
   stopReason: z.string(),
   completionTokens: z.number().int(),

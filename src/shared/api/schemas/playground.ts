@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { perRole } from '../../roles'
 import { procedure } from '../procedure'
-import { benchmarkSchema, idSchema, isoDateSchema, nothing, perRoleSchema, roleSchema } from './common'
+import { benchmarkSchema, gradingDetailShape, idSchema, isoDateSchema, nothing, perRoleSchema, roleSchema } from './common'
 import { roleAdaptersSchema, samplingSchema } from './runs'
 
 export const templateTextSchema = z.object({ system: z.string().max(20_000), user: z.string().min(1).max(20_000) })
@@ -46,6 +46,7 @@ export const stageResultSchema = z.object({
   text: z.string(),
   answer: z.string().nullable(),
   correct: z.boolean().nullable(),
+  ...gradingDetailShape,
   completionTokens: z.number().int(),
   durationMs: z.number()
 })

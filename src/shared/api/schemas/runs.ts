@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { perRole } from '../../roles'
 import { procedure } from '../procedure'
-import { benchmarkSchema, idSchema, isoDateSchema, nothing, perRoleSchema, roleSchema } from './common'
+import { benchmarkSchema, gradingDetailShape, idSchema, isoDateSchema, nothing, perRoleSchema, roleSchema } from './common'
 import { splitSchema } from './datasets'
 
 export const samplingSchema = z.object({
@@ -122,6 +122,7 @@ export const nodeDetailSchema = z.object({
   text: z.string(),
   prompt: z.array(z.object({ role: z.string(), content: z.string() })),
   answer: z.string().nullable(),
+  ...gradingDetailShape,
   reward: z.number().nullable(),
   seed: z.number().int(),
   stopReason: z.string(),

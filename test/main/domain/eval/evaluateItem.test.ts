@@ -63,11 +63,11 @@ class ScriptedModel implements EvalModelPort {
   }
 }
 
-/** A deterministic "completion": a short hash of what the engine sees, ending in an answer 42 or 7. */
+/** A deterministic "completion": a short hash of what the engine sees, ending in a stated answer 42 or 7. */
 function textFor(adapter: ResolvedAdapter, messages: readonly ChatMessage[], seed: number): string {
   let h = seed
   for (const ch of `${adapterToken(adapter)}|${JSON.stringify(messages)}`) h = (Math.imul(h, 31) + ch.charCodeAt(0)) | 0
-  return `out${(h >>> 0) % 1000} #### ${seed % 2 === 0 ? 42 : 7}`
+  return `out${(h >>> 0) % 1000}\nFinal Answer: ${seed % 2 === 0 ? 42 : 7}`
 }
 
 const question: EvalQuestion = { id: 5, question: 'What is 6 × 7?', gold: '42', choices: null }
@@ -138,6 +138,28 @@ describe('evaluateItem', () => {
       const rCall = model.calls.find((c) => c.request.seeds[0] === r.samplingSeed && c.request.role === 'refiner')!
       expect(rCall.savedBefore).toContain(`p${pass}/G[base]>V[base]`)
     }
+  })
+
+  it('a verifier answers only in the answer format: a critique ending in a number leaves no answer (issue #11)', async () => {
+    const units = itemUnits('ma')
+    const critique = '…the calculations are correct… I checked 2 steps.'
+    const model: EvalModelPort = {
+      generate: async (_adapter, request) =>
+        request.seeds.map(() => ({
+          text: request.role === 'verifier' ? critique : request.role === 'refiner' ? 'Step 4: add.\nFinal Answer: 42' : 'Step 1: 6 × 7.\nFinal Answer: 42',
+          stopReason: 'eos' as const,
+          promptTokens: 1,
+          evaluatedPromptTokens: 1,
+          completionTokens: 1,
+          durationMs: 1
+        }))
+    }
+    const saved: CompletedUnit[] = []
+    await evaluateItem({ seed: 0, question, units }, [], { ...portsFor(new ScriptedModel(), saved), model }, settings)
+    const byRole = new Map(saved.map((u) => [u.role, u]))
+    expect(byRole.get('verifier')).toMatchObject({ extracted: null, correct: false })
+    expect(byRole.get('generator')).toMatchObject({ extracted: '42', correct: true })
+    expect(byRole.get('refiner')).toMatchObject({ extracted: '42', correct: true })
   })
 
   it('gives the G + R refiner an empty verification, and sends each adapter its own request', async () => {

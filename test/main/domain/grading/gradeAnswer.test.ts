@@ -1,7 +1,7 @@
 import { benchmarks, isBenchmark } from '@shared/benchmarks'
 import { describe, expect, it } from 'vitest'
 import { answerKey } from '../../../../src/main/domain/grading/answerKey'
-import { extractAnswer, gradeAnswer } from '../../../../src/main/domain/grading/gradeAnswer'
+import { extractAnswer, gradeAnswer, gradeOutput } from '../../../../src/main/domain/grading/gradeAnswer'
 import { isCorrectAnswer } from '../../../../src/main/domain/grading/isCorrectAnswer'
 
 describe('gradeAnswer', () => {
@@ -63,5 +63,35 @@ describe('benchmarks', () => {
     expect(benchmarks).toEqual(['gsm8k', 'math', 'csqa'])
     expect(isBenchmark('math')).toBe(true)
     expect(isBenchmark('gsm-symbolic')).toBe(false)
+  })
+})
+
+describe('gradeOutput', () => {
+  it('says what was taken from where, and why the verdict', () => {
+    const output = 'Step 1: 6 × 7 = 42.\n**Final Answer: $42$**'
+    const graded = gradeOutput('math', output, '42')
+    expect(graded).toMatchObject({ extracted: '42', correct: true, extraction: { answer: '42', source: 'finalAnswer' }, reason: 'the same once normalized' })
+    expect(output.slice(graded.extraction!.start, graded.extraction!.end)).toBe('42')
+    expect(gradeOutput('gsm8k', 'Final Answer: 41', '#### 42').reason).toBe('41 is not 42')
+    expect(gradeOutput('csqa', 'Final Answer: B', 'A', { choices: ['a', 'b', 'c', 'd', 'e'] })).toMatchObject({ correct: false, reason: 'B is not A' })
+    expect(gradeOutput('math', 'I give up.', '3')).toEqual({ extracted: null, correct: false, extraction: null, reason: 'no answer found in the output' })
+    expect(gradeOutput('math', 'Final Answer: x^2+}{', '3')).toMatchObject({ correct: false, reason: 'could not parse "x^2+}{"' })
+  })
+
+  it('with statedOnly, counts only an answer stated in the answer format (a verifier’s turn, issue #11)', () => {
+    const critique = '…the calculations are correct… I checked 2 steps.'
+    expect(gradeOutput('gsm8k', critique, '#### 2').correct).toBe(true)
+    expect(gradeOutput('gsm8k', critique, '#### 2', { statedOnly: true })).toMatchObject({ extracted: null, correct: false })
+    expect(gradeOutput('gsm8k', critique, '#### 2', { statedOnly: true }).reason).toMatch(/^no answer stated in the answer format/)
+    expect(gradeOutput('math', 'The initial answer is correct.', 'correct', { statedOnly: true }).extracted).toBeNull()
+    expect(gradeOutput('math', 'The initial answer is correct.', 'correct').extracted).toBeNull()
+    expect(gradeOutput('gsm8k', 'The generator is right.\nFinal Answer: 7', '#### 7', { statedOnly: true })).toMatchObject({ extracted: '7', correct: true })
+    expect(gradeOutput('csqa', 'I think (B) is wrong.', 'B', { statedOnly: true, choices: ['a', 'b', 'c', 'd', 'e'] }).extracted).toBeNull()
+  })
+
+  it('never takes a step label for the answer (issue #11)', () => {
+    expect(gradeOutput('gsm8k', 'Step 1: add.\nStep 4: done', '#### 4').extracted).toBeNull()
+    expect(gradeOutput('gsm8k', 'Final Answer: 12\nStep 4: check.', '#### 12').extracted).toBe('12')
+    expect(gradeOutput('math', 'Step 4:', '4').extracted).toBeNull()
   })
 })

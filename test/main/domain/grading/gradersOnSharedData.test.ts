@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { extractCsqaAnswer } from '../../../../src/main/domain/grading/extractCsqaAnswer'
 import { extractMathAnswer } from '../../../../src/main/domain/grading/extractMathAnswer'
-import { gradeAnswer } from '../../../../src/main/domain/grading/gradeAnswer'
+import { gradeAnswer, gradeOutput } from '../../../../src/main/domain/grading/gradeAnswer'
 import { isMathEquivalent } from '../../../../src/main/domain/grading/isMathEquivalent'
 import { parseGsm8kGold } from '../../../../src/main/domain/grading/parseGsm8kGold'
 import { sharedDataFile } from '../../../support/paths'
@@ -31,6 +31,21 @@ describe('graders on the shared data sets', () => {
       const wrong = String(Number(gold) + 1)
       expect(gradeAnswer('gsm8k', `Final Answer: ${wrong}`, record.answer).correct).toBe(false)
     }
+  })
+
+  it('MATH train and test: every official solution is graded correct against its own answer field', () => {
+    const failures: string[] = []
+    let graded = 0
+    for (const file of ['math/train.jsonl', 'math/test.jsonl']) {
+      for (const record of readJsonl<{ solution: string; answer: string; unique_id: string }>(file)) {
+        graded++
+        const result = gradeOutput('math', record.solution, record.answer)
+        if (!result.correct) failures.push(`${record.unique_id}: ${result.reason}`)
+      }
+    }
+    expect(graded).toBe(12_500)
+    // Two train solutions end in an empty \boxed{} and their answer field is empty: the data lost the answer.
+    expect(failures).toEqual(['train/number_theory/7115.json: no answer found in the output', 'train/number_theory/7117.json: no answer found in the output'])
   })
 
   it('MATH500: the last \\boxed{} of every solution is equivalent to its answer, and a perturbed answer is not', () => {

@@ -5,6 +5,7 @@ import type { Column } from '../../components/VirtualTable'
 import { VirtualTable } from '../../components/VirtualTable'
 import type { ItemOutcome } from './usePagedEvalItems'
 import { usePagedEvalItems } from './usePagedEvalItems'
+import { GradedText, GradingNote } from '../../components/GradedText'
 
 const verdict = (correct: boolean | null) =>
   correct === null ? <span className="muted">…</span> : correct ? <span className="verdict good">✓</span> : <span className="verdict bad">✗</span>
@@ -108,7 +109,8 @@ function ItemDetail(props: { item: EvalItemView }): JSX.Element {
                   <span className="spacer" />
                   <span className="mono">{unit.answer ?? '∅'}</span> {verdict(unit.correct)}
                 </header>
-                <pre className="prewrap mono">{unit.text}</pre>
+                <GradingNote extraction={unit.extraction} reason={unit.gradeReason} />
+                <GradedText className="prewrap mono" text={unit.text} extraction={unit.extraction} />
               </article>
             ))}
           </div>

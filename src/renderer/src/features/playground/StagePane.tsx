@@ -1,4 +1,5 @@
 import type { JSX } from 'react'
+import { GradedText, GradingNote } from '../../components/GradedText'
 import type { Lane, Role } from '../../stores/usePlaygroundStore'
 import { usePlaygroundStore } from '../../stores/usePlaygroundStore'
 
@@ -28,7 +29,16 @@ export function StagePane(props: { lane: Lane; role: Role; title?: string; canRe
           </button>
         )}
       </header>
-      <pre className="stage-text">{pane.text || (pane.status === 'idle' ? ' ' : '')}</pre>
+      {pane.status === 'done' && (
+        <div className="stage-grading">
+          <GradingNote extraction={pane.extraction} reason={pane.gradeReason} />
+        </div>
+      )}
+      {pane.status === 'done' ? (
+        <GradedText className="stage-text" text={pane.text} extraction={pane.extraction} />
+      ) : (
+        <pre className="stage-text">{pane.text || (pane.status === 'idle' ? ' ' : '')}</pre>
+      )}
       {pane.error && <div className="error-box">{pane.error}</div>}
     </section>
   )

@@ -1,6 +1,7 @@
 import type { JSX } from 'react'
 import type { TreeNodeView } from '@shared/api/schemas/runs'
 import { ErrorMessage } from '../../components/ErrorMessage'
+import { GradedText, GradingNote } from '../../components/GradedText'
 import { formatCount } from '../../format'
 import { formatValue, nodeName, roleNames } from './formatRuns'
 import { AnswerMark, PairMarks, ValuePill } from './NodeBadges'
@@ -26,7 +27,7 @@ export function NodePanel(props: { node: TreeNodeView; onClose(): void }): JSX.E
       <dl className="facts node-facts">
         <dt>Answer</dt>
         <dd>
-          <AnswerMark node={node} />
+          <AnswerMark node={node} /> {full && <GradingNote extraction={full.extraction} reason={full.gradeReason} />}
         </dd>
         <dt>{node.role === 'refiner' ? 'Reward' : 'Value'}</dt>
         <dd>
@@ -50,9 +51,7 @@ export function NodePanel(props: { node: TreeNodeView; onClose(): void }): JSX.E
       {full && (
         <>
           <h3>Output</h3>
-          <pre className="node-text" data-testid="node-text">
-            {full.text || '(empty output)'}
-          </pre>
+          {full.text ? <GradedText className="node-text" testId="node-text" text={full.text} extraction={full.extraction} /> : <pre className="node-text" data-testid="node-text">(empty output)</pre>}
           <h3>Prompt ({full.prompt.length} messages)</h3>
           <ol className="prompt-messages" data-testid="node-prompt">
             {full.prompt.map((message, index) => (
