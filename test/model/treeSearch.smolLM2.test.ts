@@ -10,10 +10,10 @@ import { computeCredit } from '../../src/main/domain/search/computeCredit'
 import { nodesPerQuestion } from '../../src/main/domain/search/treeShape'
 import { captureIo } from '../support/captureIo'
 import { smolModelPath } from '../support/models'
-import { makeTempDir, sharedDataFile } from '../support/paths'
+import { makeTempDir } from '../support/paths'
 
 /**
- * A real MALT data-generation run (issue #4, item 7): SmolLM2-135M-Instruct through node-llama-cpp, a few GSM8K train
+ * A real MALT data-generation run (issue #4, item 7): SmolLM2-135M-Instruct through node-llama-cpp, two GSM8K-format
  * questions, n = 2, all through the `malt` CLI (generate, runs, export). Checks the node counts, the three export
  * formats, and that credit assignment recomputed from the exported tree with the pure domain functions gives exactly
  * the exported values, labels, SFT examples and DPO pairs.
@@ -21,11 +21,15 @@ import { makeTempDir, sharedDataFile } from '../support/paths'
 
 const branching = 2
 /**
- * Two easy GSM8K train questions (lines 724 and 835: "John eats a bag of chips…", 3; "Eric has 20 marbles…", 2): a
- * 135M model gets some of their leaves right, so the trees have ✓ and ✗ nodes and the exports real pairs.
+ * Two one-step sums in GSM8K's format. A 135M model gets about half of these right (measured: 10 of 20), so the trees
+ * have ✓ and ✗ nodes and the exports real pairs. Real GSM8K questions were tried first, but whether SmolLM2 gets any
+ * leaf of them right swings with every prompt change (two easy ones went from 4 right leaves to none).
  */
-const questionLines = [723, 834]
-const questionCount = questionLines.length
+const questions = [
+  { question: 'What is 4 + 3?', answer: '4 + 3 = <<4+3=7>>7\n#### 7' },
+  { question: 'What is 2 + 5?', answer: '2 + 5 = <<2+5=7>>7\n#### 7' }
+]
+const questionCount = questions.length
 const temp = makeTempDir('malt-tree-smol-')
 const databasePath = join(temp.dir, 'w.sqlite')
 const dataFile = join(temp.dir, 'gsm8k', 'train.jsonl')
@@ -48,9 +52,8 @@ async function exportLines<T>(what: 'tree' | 'sft' | 'dpo', role?: Role, extra: 
 }
 
 beforeAll(async () => {
-  const lines = readFileSync(sharedDataFile('gsm8k/train.jsonl'), 'utf8').split('\n').filter((line) => line.trim())
   mkdirSync(join(temp.dir, 'gsm8k'))
-  writeFileSync(dataFile, questionLines.map((index) => lines[index]).join('\n') + '\n')
+  writeFileSync(dataFile, questions.map((question) => JSON.stringify(question)).join('\n') + '\n')
   const workbench = Workbench.open({ databasePath, dataFolder: null, transport: 'cli' })
   workbench.models.saveEngineSettings({ gpu: false, maxThreads: 1, gpuLayers: 0, sequencesPerRole: 4, contextSize: 1024 })
   await workbench.dispose()
@@ -155,9 +158,9 @@ describe('a MALT tree search on SmolLM2 through the CLI', () => {
         pairCount += dpo.length
       }
       console.log(`${setting.name}: ${sftCount} SFT examples, ${pairCount} DPO pairs`)
-      // Not a vacuous match: the run has right and wrong leaves, so there is training data to compare. At θ = 0 any
-      // right leaf makes its ancestors ✓ (3 examples and 3 pairs measured here); at θ = 0.5 a 135M model may give only
-      // one, or none on another CPU's numerics, so only the lenient setting must find data.
+      // Not a vacuous match: the run has right and wrong leaves, so there is training data to compare (measured: 22
+      // examples and 2 pairs at θ = 0.5, 24 and 2 at θ = 0). Only the lenient setting must find data, since at θ = 0.5
+      // another CPU's numerics may leave every node of a 135M model under the threshold.
       if (setting.threshold === 0) expect(sftCount, 'SmolLM2 got no leaf of either question right').toBeGreaterThan(0)
     })
   }
